@@ -1,0 +1,61 @@
+import Dispatch
+import Synchronization
+
+/// How many threads Backprop's kernels may use.
+///
+/// Defaults to the number of active cores. Results do not depend on it: every kernel splits
+/// work so that each output element is computed by one thread in a fixed order.
+public enum Threading {
+    private static let storedCount = Atomic<Int>(0)
+
+    /// The number of threads kernels split their work over (at least 1).
+    public static var threadCount: Int {
+        get {
+            let n = storedCount.load(ordering: .relaxed)
+            return n > 0 ? n : defaultCount
+        }
+        set {
+            guard newValue >= 1 else { fatalError("Threading.threadCount: \(newValue) is not a valid thread count (need at least 1)") }
+            storedCount.store(newValue, ordering: .relaxed)
+        }
+    }
+
+    static let defaultCount: Int = max(1, ProcessInfoCores.active)
+}
+
+enum ProcessInfoCores {
+    static var active: Int {
+        #if canImport(Glibc)
+        return Int(get_nprocs())
+        #else
+        return 1
+        #endif
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs `body(i)` for `i in 0..<count`, spread over up to `Threading.threadCount` threads.
+/// Work too small to pay for a thread hand-off (`count * costPerItem < 2^15`) stays on the
+/// calling thread.
+@inline(__always)
+func parallelFor(_ count: Int, costPerItem: Int = 1, _ body: (Int) -> Void) {
+    let threads = min(Threading.threadCount, count)
+    if threads <= 1 || count * costPerItem < 1 << 15 {
+        for i in 0..<count { body(i) }
+        return
+    }
+    withoutActuallyEscaping(body) { body in
+        DispatchQueue.concurrentPerform(iterations: count) { body($0) }
+    }
+}
+
+/// Splits `0..<count` into `parts` contiguous ranges of near-equal size.
+@inline(__always)
+func chunk(_ count: Int, part: Int, of parts: Int) -> Range<Int> {
+    let base = count / parts, extra = count % parts
+    let start = part * base + min(part, extra)
+    return start..<(start + base + (part < extra ? 1 : 0))
+}
