@@ -26,7 +26,7 @@ public enum Threading {
 enum ProcessInfoCores {
     static var active: Int {
         #if canImport(Glibc)
-        return Int(get_nprocs())
+        return sysconf(Int32(_SC_NPROCESSORS_ONLN))
         #else
         return 1
         #endif
@@ -48,6 +48,9 @@ func parallelFor(_ count: Int, costPerItem: Int = 1, _ body: (Int) -> Void) {
         return
     }
     withoutActuallyEscaping(body) { body in
+        // The kernels hand each iteration a disjoint part of the output, so sharing the
+        // closure across threads is safe even though its captures are raw pointers.
+        nonisolated(unsafe) let body = body
         DispatchQueue.concurrentPerform(iterations: count) { body($0) }
     }
 }

@@ -18,8 +18,7 @@ public enum DType: String, Sendable, CaseIterable, CustomStringConvertible {
 }
 
 /// A floating-point scalar type a ``Tensor`` can hold: `Float` or `Double`.
-public protocol TensorScalar: BinaryFloatingPoint, SIMDScalar, Sendable, LosslessStringConvertible
-where RawSignificand: FixedWidthInteger {
+public protocol TensorScalar: BinaryFloatingPoint, SIMDScalar, Sendable, LosslessStringConvertible, Codable {
     /// The ``DType`` that stores this scalar type.
     static var dtype: DType { get }
     /// Elementary functions, so generic kernels can call them without Foundation overloads.
