@@ -52,7 +52,7 @@ extension Tensor {
     /// `[start, start + step, ...]` up to but excluding `end`, like `torch.arange`.
     public static func arange(_ start: Double = 0, _ end: Double, step: Double = 1, dtype: DType = .float32) -> Tensor {
         guard step != 0 else { fatalError("arange: step must not be zero") }
-        let n = max(0, Int(((end - start) / step).rounded(.up)))
+        let n = Swift.max(0, Int(((end - start) / step).rounded(.up)))
         return Tensor.fromDoubles((0..<n).map { start + Double($0) * step }, shape: [n], dtype: dtype)
     }
 
