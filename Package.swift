@@ -7,6 +7,7 @@ let package = Package(
         // MARK: - Public API
         .library(name: "Backprop", targets: ["Backprop"]),
         .executable(name: "gradient-demo", targets: ["GradientDemo"]),
+        .executable(name: "benchmarks", targets: ["Benchmarks"]),
     ],
     targets: [
         // MARK: - Implementation details
@@ -21,6 +22,7 @@ let package = Package(
 
         // MARK: - Examples
         .executableTarget(name: "GradientDemo", dependencies: ["Backprop"], path: "Examples/GradientDemo"),
+        .executableTarget(name: "Benchmarks", dependencies: ["Backprop"], path: "Examples/Benchmarks"),
 
         // MARK: - Unit test bundles
         .testTarget(name: "BackpropTests", dependencies: ["Backprop"]),

@@ -1,0 +1,212 @@
+// W1 (MNIST MLP training), W5 (inference), W2 (tiny-net overhead), W3 (SGEMM), exactly as
+// ../shared/bench/WORKLOADS.md defines them.
+import Backprop
+
+// MARK: - W2
+
+struct W2Result { let microsecondsPerStep: [Double]; let losses: [Int: Double] }
+
+/// 2-16-16-1 tanh MLP on one fixed batch of 8, MSE, SGD lr 0.05, `steps` steps; µs per step.
+func runW2Once(steps: Int = 10_000) -> (usPerStep: Double, losses: [Int: Double]) {
+    var dataGenerator = SplitMix64(seed: 3)
+    let x = Tensor.uniform([8, 2], low: -1, high: 1, using: &dataGenerator)
+    let xs = x.scalars(as: Float.self)
+    let y = Tensor((0..<8).map { xs[2 * $0] * xs[2 * $0 + 1] }, shape: [8, 1])
+    let input = Variable(x), target = Variable(y)
+    let model = MLP(sizes: [2, 16, 16, 1], activation: .tanh, seed: 4)
+    let optimizer = SGDByHand(parameters: model.parameters, lr: 0.05)
+    var losses: [Int: Double] = [:]
+    let t0 = now()
+    for step in 1...steps {
+        let loss = meanSquaredError(model(input), target)
+        optimizer.zeroGrad()
+        loss.backward()
+        optimizer.step()
+        if step == 1 || step == 200 || step == steps { losses[step] = Double(loss.item(as: Float.self)) }
+    }
+    return ((now() - t0) / Double(steps) * 1e6, losses)
+}
+
+func runW2(threads: [Int], repeats: Int) -> [String: Any] {
+    for t in threads { Threading.threadCount = t; _ = runW2Once(steps: 500) }   // warm-up
+    var per: [Int: [Double]] = [:], losses: [Int: [Int: Double]] = [:]
+    for r in 0..<repeats {
+        for t in threads {
+            Threading.threadCount = t
+            let (us, l) = runW2Once()
+            per[t, default: []].append(us)
+            losses[t] = l
+            say("W2 repeat \(r) threads \(t): \(fmt(us, 2)) us/step losses \(l.sorted { $0.key < $1.key }.map { "\($0.key): \(fmt($0.value, 7))" })")
+        }
+    }
+    var results: [String: Any] = [:]
+    for t in threads {
+        results[String(t)] = ["us_per_step": Stats(per[t]!).json, "all": per[t]!,
+                              "losses": Dictionary(uniqueKeysWithValues: losses[t]!.map { (String($0.key), $0.value) })]
+    }
+    return ["workload": "W2", "impl": "backprop-swift", "steps": 10_000, "results": results]
+}
+
+// MARK: - W3
+
+let w3Shapes = [(128, 784, 256), (128, 256, 128), (256, 256, 256), (1024, 1024, 1024), (4096, 4096, 4096)]
+
+/// GFLOP/s of `a.matmul(b)` (the output is allocated by each call, as the public API does).
+/// As the peers' `time_gemm`: 2 warm-up calls, k calls per repetition so that one lasts
+/// >= 50 ms, 21 repetitions (5 when one call takes over 0.2 s).
+func runW3(threads: [Int], maxSize: Int) -> [String: Any] {
+    var results: [String: Any] = [:]
+    var generator = SplitMix64(seed: 0)
+    for (m, k, n) in w3Shapes where max(m, k, n) <= maxSize {
+        let a = Tensor.normal([m, k], using: &generator), b = Tensor.normal([k, n], using: &generator)
+        let flops = 2.0 * Double(m * k * n)
+        var perThread: [String: Any] = [:]
+        for t in threads {
+            Threading.threadCount = t
+            var c = a.matmul(b)
+            c = a.matmul(b)
+            let t0 = now()
+            c = a.matmul(b)
+            let one = now() - t0
+            let calls = max(1, Int(0.05 / max(one, 1e-7)))
+            let reps = one > 0.2 ? 5 : 21
+            var gflops: [Double] = []
+            for _ in 0..<reps {
+                let s = now()
+                for _ in 0..<calls { c = a.matmul(b) }
+                gflops.append(Double(calls) * flops / (now() - s) / 1e9)
+            }
+            // Spot check against a dot product in Double.
+            var ref = 0.0
+            for p in 0..<k { ref += a[0, p] * b[p, 0] }
+            if abs(c[0, 0] - ref) > 1e-3 * Double(k).squareRoot() * 4 { fatalError("W3: wrong product (\(c[0, 0]) vs \(ref))") }
+            var s = Stats(gflops).json
+            s["calls_per_rep"] = calls
+            perThread[String(t)] = s
+            say("W3 \(m)x\(k)x\(n) threads \(t): \(fmt(Stats(gflops).median, 1)) GFLOP/s [\(fmt(Stats(gflops).min, 1)), \(fmt(Stats(gflops).max, 1))]")
+        }
+        results["\(m)x\(k)x\(n)"] = perThread
+    }
+    return ["workload": "W3", "impl": "backprop-swift", "unit": "GFLOP/s", "results": results]
+}
+
+// MARK: - W1 and W5
+
+/// Fisher–Yates on the identity from a generator carried across epochs (WORKLOADS.md).
+func shuffled(_ n: Int, _ generator: inout SplitMix64) -> [Int] {
+    var perm = Array(0..<n)
+    for i in stride(from: n - 1, through: 1, by: -1) {
+        let j = Int(generator.next() % UInt64(i + 1))
+        perm.swapAt(i, j)
+    }
+    return perm
+}
+
+struct W1Run {
+    var epochSeconds: [Double] = [], epochCPU: [Double] = [], epochLoss: [Double] = []
+    var firstLoss = 0.0, testAccuracy = 0.0
+    var model: MLP
+}
+
+func accuracy(_ model: MLP, _ images: Tensor, _ labels: [Int]) -> Double {
+    let predicted = withNoGrad { model(Variable(images)).value.argmax(axis: 1) }
+    return Double(zip(predicted, labels).filter { $0 == $1 }.count) / Double(labels.count)
+}
+
+func trainW1(_ data: MNISTData, epochs: Int = 5, batch: Int = 128) -> W1Run {
+    let model = MLP(sizes: [784, 256, 128, 10], activation: .relu, seed: 1)
+    let optimizer = AdamByHand(parameters: model.parameters, lr: 1e-3, betas: (0.9, 0.999), eps: 1e-8)
+    let n = data.trainLabels.count
+    var shuffleGenerator = SplitMix64(seed: 2)
+    let perms = (0..<epochs).map { _ in shuffled(n, &shuffleGenerator) }
+    var run = W1Run(model: model)
+    for perm in perms {
+        var lossSum = 0.0
+        let c0 = cpuTime(), t0 = now()
+        var start = 0
+        while start < n {
+            let indices = Array(perm[start..<min(start + batch, n)])
+            let x = Variable(data.trainImages.gatherRows(indices))
+            let labels = indices.map { data.trainLabels[$0] }
+            let loss = crossEntropyLoss(model(x), classes: labels)
+            optimizer.zeroGrad()
+            loss.backward()
+            optimizer.step()
+            let value = Double(loss.item(as: Float.self))
+            if run.epochLoss.isEmpty && start == 0 { run.firstLoss = value }
+            lossSum += value * Double(indices.count)
+            start += batch
+        }
+        run.epochSeconds.append(now() - t0)
+        run.epochCPU.append(cpuTime() - c0)
+        run.epochLoss.append(lossSum / Double(n))
+    }
+    run.testAccuracy = accuracy(model, data.testImages, data.testLabels)
+    return run
+}
+
+/// W5: logits and argmax of the 10k test images, in one batch and in batches of 128.
+func timeInference(_ model: MLP, _ images: Tensor, fullReps: Int = 30, batchReps: Int = 10) -> (full: [Double], b128: [Double]) {
+    var full: [Double] = [], b128: [Double] = []
+    withNoGrad {
+        for _ in 0..<3 { _ = model(Variable(images)) }
+        for _ in 0..<fullReps {
+            let t0 = now()
+            _ = model(Variable(images)).value.argmax(axis: 1)
+            full.append(now() - t0)
+        }
+        let n = images.shape[0]
+        for _ in 0..<batchReps {
+            let t0 = now()
+            var s = 0
+            while s < n {
+                _ = model(Variable(images.slice(axis: 0, s..<min(s + 128, n)))).value.argmax(axis: 1)
+                s += 128
+            }
+            b128.append(now() - t0)
+        }
+    }
+    return (full, b128)
+}
+
+func runW1(_ data: MNISTData, threads: [Int], runs: Int, inference: Bool) -> [String: Any] {
+    let steps = (data.trainLabels.count + 127) / 128
+    let flops = 60.43e9
+    let timedEpochs = [2, 3, 4]
+    var per: [Int: [W1Run]] = [:]
+    for r in 0..<runs {
+        for t in threads {
+            Threading.threadCount = t
+            let run = trainW1(data)
+            per[t, default: []].append(run)
+            say("W1 run \(r) threads \(t): epochs \(run.epochSeconds.map { fmt($0) }) loss \(run.epochLoss.map { fmt($0, 4) }) first-batch loss \(fmt(run.firstLoss, 5)) acc \(fmt(run.testAccuracy, 4)) peak RSS \(fmt(peakRSSMiB(), 1)) MiB")
+        }
+    }
+    var results: [String: Any] = [:]
+    for t in threads {
+        let runsT = per[t]!
+        let timed = runsT.flatMap { run in timedEpochs.map { run.epochSeconds[$0 - 1] } }
+        let util = runsT.flatMap { run in timedEpochs.map { run.epochCPU[$0 - 1] / run.epochSeconds[$0 - 1] } }
+        let st = Stats(timed)
+        var entry: [String: Any] = [
+            "epoch_seconds": st.json,
+            "run_medians": runsT.map { run in Stats(timedEpochs.map { run.epochSeconds[$0 - 1] }).median },
+            "epoch_seconds_all": runsT.map(\.epochSeconds),
+            "steps_per_s": Double(steps) / st.median, "samples_per_s": 60000 / st.median, "gflops": flops / st.median / 1e9,
+            "test_acc": runsT.map(\.testAccuracy), "epoch_loss_run0": runsT[0].epochLoss,
+            "first_batch_loss": runsT.map(\.firstLoss),
+            "cpu_seconds_per_wall_second": Stats(util).json,
+        ]
+        if inference {
+            Threading.threadCount = t
+            let (full, b128) = timeInference(runsT.last!.model, data.testImages)
+            entry["infer_10k_full_batch_s"] = Stats(full).json
+            entry["infer_10k_batch128_s"] = Stats(b128).json
+            say("W5 threads \(t): 10k in one batch \(fmt(Stats(full).median * 1e3, 2)) ms, batches of 128 \(fmt(Stats(b128).median * 1e3, 2)) ms")
+        }
+        results[String(t)] = entry
+        say("W1 threads \(t): median epoch \(fmt(st.median))s [\(fmt(st.min)), \(fmt(st.max))] \(fmt(Double(steps) / st.median, 0)) steps/s \(fmt(flops / st.median / 1e9, 1)) GFLOP/s")
+    }
+    return ["workload": "W1", "impl": "backprop-swift", "steps_per_epoch": steps, "flops_per_epoch": flops,
+            "runs": runs, "results": results, "peak_rss_mib": peakRSSMiB()]
+}

@@ -1,0 +1,98 @@
+// Backprop's side of the benchmark workloads in ../shared/bench/WORKLOADS.md.
+//
+//   swift run -c release benchmarks [W1 W2 W3 W5 ...] [--threads 1,2] [--runs N] [--repeats N]
+//                                   [--w3-max SIZE] [--json FILE] [--mnist DIR]
+//
+// W5 (inference) runs on the network W1 trained, so asking for W5 runs W1. Each workload
+// prints its progress, then a summary table; --json appends one JSON line per workload in the
+// peers' format (shared/bench/peers/common.py), plus check values and peak RSS.
+import Backprop
+import Foundation
+
+markStart()
+var wanted: [String] = []
+var threads = [1, 2]
+var runs = 1, repeats = 5, w3Max = 4096
+var jsonPath: String? = nil
+var mnistDirectory = "../shared/datasets/mnist"
+var arguments = CommandLine.arguments.dropFirst().makeIterator()
+while let a = arguments.next() {
+    func value() -> String {
+        guard let v = arguments.next() else { fatalError("benchmarks: \(a) needs a value") }
+        return v
+    }
+    switch a {
+    case "--threads": threads = value().split(separator: ",").map { Int($0)! }
+    case "--runs": runs = Int(value())!
+    case "--repeats": repeats = Int(value())!
+    case "--w3-max": w3Max = Int(value())!
+    case "--json": jsonPath = value()
+    case "--mnist": mnistDirectory = value()
+    case "-h", "--help":
+        print("usage: benchmarks [W1 W2 W3 W5 ...] [--threads 1,2] [--runs N] [--repeats N] [--w3-max SIZE] [--json FILE] [--mnist DIR]")
+        exit(0)
+    default:
+        guard ["W1", "W2", "W3", "W5"].contains(a.uppercased()) else { fatalError("benchmarks: unknown argument \(a)") }
+        wanted.append(a.uppercased())
+    }
+}
+if wanted.isEmpty { wanted = ["W2", "W1", "W5", "W3"] }
+
+var records: [[String: Any]] = []
+var table: [(String, String, String)] = []   // workload, threads, result
+
+if wanted.contains("W2") {
+    let r = runW2(threads: threads, repeats: repeats)
+    records.append(r)
+    for t in threads {
+        let e = (r["results"] as! [String: Any])[String(t)] as! [String: Any]
+        let s = e["us_per_step"] as! [String: Any]
+        let l = e["losses"] as! [String: Double]
+        table.append(("W2 step (us)", String(t), "\(fmt(s["median"] as! Double, 2)) [\(fmt(s["min"] as! Double, 2)), \(fmt(s["max"] as! Double, 2))]  losses 1: \(fmt(l["1"]!, 6)) 200: \(fmt(l["200"]!, 7)) 10000: \(fmt(l["10000"]!, 8))"))
+    }
+}
+if wanted.contains("W1") || wanted.contains("W5") {
+    let data: MNISTData
+    do { data = try MNISTData.load(directory: mnistDirectory) } catch { fatalError("benchmarks: \(error)") }
+    // Init and shuffle checks of WORKLOADS.md.
+    let check = MLP(sizes: [784, 256, 128, 10], activation: .relu, seed: 1)
+    var g = SplitMix64(seed: 2)
+    let perm = shuffled(60000, &g)
+    say("W1 init check: W1[0,0:4] = \((0..<4).map { fmt(check.weights[0].value[0, $0], 8) }) b1[0:3] = \((0..<3).map { fmt(check.biases[0].value[$0], 8) }) perm[0:5] = \(perm[0..<5].map { $0 })")
+    let r = runW1(data, threads: threads, runs: runs, inference: wanted.contains("W5") || wanted.contains("W1"))
+    records.append(r)
+    for t in threads {
+        let e = (r["results"] as! [String: Any])[String(t)] as! [String: Any]
+        let s = e["epoch_seconds"] as! [String: Any]
+        let losses = e["epoch_loss_run0"] as! [Double]
+        table.append(("W1 epoch (s)", String(t), "\(fmt(s["median"] as! Double)) [\(fmt(s["min"] as! Double)), \(fmt(s["max"] as! Double))]  first-batch loss \(fmt((e["first_batch_loss"] as! [Double])[0], 5)) epoch losses 1: \(fmt(losses[0], 4)) 2: \(fmt(losses[1], 4)) 5: \(fmt(losses[4], 4)) test acc \((e["test_acc"] as! [Double]).map { fmt($0, 4) })"))
+        if let f = e["infer_10k_full_batch_s"] as? [String: Any], let b = e["infer_10k_batch128_s"] as? [String: Any] {
+            table.append(("W5 10k inference (ms)", String(t), "one batch \(fmt(f["median"] as! Double * 1e3, 2)) [\(fmt(f["min"] as! Double * 1e3, 2)), \(fmt(f["max"] as! Double * 1e3, 2))], batches of 128 \(fmt(b["median"] as! Double * 1e3, 2))"))
+        }
+    }
+    table.append(("W1 peak RSS (MiB)", "-", fmt(peakRSSMiB(), 1)))
+}
+if wanted.contains("W3") {
+    let r = runW3(threads: threads, maxSize: w3Max)
+    records.append(r)
+    let res = r["results"] as! [String: Any]
+    for (m, k, n) in w3Shapes where max(m, k, n) <= w3Max {
+        for t in threads {
+            let s = (res["\(m)x\(k)x\(n)"] as! [String: Any])[String(t)] as! [String: Any]
+            table.append(("W3 \(m)x\(k)x\(n) (GFLOP/s)", String(t), "\(fmt(s["median"] as! Double, 1)) [\(fmt(s["min"] as! Double, 1)), \(fmt(s["max"] as! Double, 1))]"))
+        }
+    }
+}
+
+print("\n| workload | threads | median [min, max] and checks |\n|---|---|---|")
+for (w, t, r) in table { print("| \(w) | \(t) | \(r) |") }
+if let jsonPath {
+    let lines = records.map { jsonLine($0) }.joined(separator: "\n") + "\n"
+    if let h = FileHandle(forWritingAtPath: jsonPath) {
+        h.seekToEndOfFile()
+        h.write(Data(lines.utf8))
+        h.closeFile()
+    } else {
+        _ = FileManager.default.createFile(atPath: jsonPath, contents: Data(lines.utf8))
+    }
+}
