@@ -27,13 +27,13 @@ func runW2Once(steps: Int = 10_000) -> (usPerStep: Double, losses: [Int: Double]
     return ((now() - t0) / Double(steps) * 1e6, losses)
 }
 
-func runW2(threads: [Int], repeats: Int) -> [String: Any] {
-    for t in threads { Threading.threadCount = t; _ = runW2Once(steps: 500) }   // warm-up
+func runW2(threads: [Int], repeats: Int, steps: Int = 10_000) -> [String: Any] {
+    for t in threads { Threading.threadCount = t; _ = runW2Once(steps: min(500, steps)) }   // warm-up
     var per: [Int: [Double]] = [:], losses: [Int: [Int: Double]] = [:]
     for r in 0..<repeats {
         for t in threads {
             Threading.threadCount = t
-            let (us, l) = runW2Once()
+            let (us, l) = runW2Once(steps: steps)
             per[t, default: []].append(us)
             losses[t] = l
             say("W2 repeat \(r) threads \(t): \(fmt(us, 2)) us/step losses \(l.sorted { $0.key < $1.key }.map { "\($0.key): \(fmt($0.value, 7))" })")
@@ -42,7 +42,7 @@ func runW2(threads: [Int], repeats: Int) -> [String: Any] {
     var results: [String: Any] = [:]
     for t in threads {
         results[String(t)] = ["us_per_step": Stats(per[t]!).json, "all": per[t]!,
-                              "losses": Dictionary(uniqueKeysWithValues: losses[t]!.map { (String($0.key), $0.value) })]
+                              "losses": Dictionary(uniqueKeysWithValues: losses[t]!.map { (String($0.key == steps ? 10_000 : $0.key), $0.value) })]
     }
     return ["workload": "W2", "impl": "backprop-swift", "steps": 10_000, "results": results]
 }

@@ -12,7 +12,7 @@ import Foundation
 markStart()
 var wanted: [String] = []
 var threads = [1, 2]
-var runs = 1, repeats = 5, w3Max = 4096
+var runs = 1, repeats = 5, w3Max = 4096, w2Steps = 10_000
 var jsonPath: String? = nil
 var mnistDirectory = "../shared/datasets/mnist"
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
@@ -26,6 +26,7 @@ while let a = arguments.next() {
     case "--runs": runs = Int(value())!
     case "--repeats": repeats = Int(value())!
     case "--w3-max": w3Max = Int(value())!
+    case "--w2-steps": w2Steps = Int(value())!
     case "--json": jsonPath = value()
     case "--mnist": mnistDirectory = value()
     case "-h", "--help":
@@ -42,7 +43,7 @@ var records: [[String: Any]] = []
 var table: [(String, String, String)] = []   // workload, threads, result
 
 if wanted.contains("W2") {
-    let r = runW2(threads: threads, repeats: repeats)
+    let r = runW2(threads: threads, repeats: repeats, steps: w2Steps)
     records.append(r)
     for t in threads {
         let e = (r["results"] as! [String: Any])[String(t)] as! [String: Any]

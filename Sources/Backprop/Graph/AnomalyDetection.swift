@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Stops at the first NaN or infinity an operation produces, forward or backward, and names
 /// the operation and where it was created (PyTorch's `torch.autograd.detect_anomaly`).
@@ -9,8 +10,10 @@ import Foundation
 /// ```
 public enum AnomalyDetection {
     @TaskLocal static var enabled = false
+    /// How many anomaly-detection scopes are open in the process (none: skip the task-local read).
+    static let openScopes = Atomic<Int>(0)
 
-    public static var isEnabled: Bool { enabled }
+    public static var isEnabled: Bool { openScopes.load(ordering: .relaxed) == 0 ? false : enabled }
 
     static func check(_ value: Tensor, producedBy name: String, phase: String, creator: Operation?) {
         guard !value.isFinite else { return }
@@ -29,5 +32,7 @@ public enum AnomalyDetection {
 
 /// Runs `body` with anomaly detection on.
 public func withAnomalyDetection<R>(_ body: () throws -> R) rethrows -> R {
-    try AnomalyDetection.$enabled.withValue(true, operation: body)
+    AnomalyDetection.openScopes.add(1, ordering: .relaxed)
+    defer { AnomalyDetection.openScopes.subtract(1, ordering: .relaxed) }
+    return try AnomalyDetection.$enabled.withValue(true, operation: body)
 }

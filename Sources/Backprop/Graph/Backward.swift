@@ -1,3 +1,5 @@
+import Synchronization
+
 /// One step of a backward pass: an operation turning its output's gradient into its inputs'
 /// gradients. Handed to the observer of ``Variable/backward(_:retainGraph:createGraph:observer:)``
 /// (the teaching trace prints these).
@@ -46,15 +48,19 @@ extension Variable {
         }
 
         let order = topologicalOrder()
-        var pending: [ObjectIdentifier: Variable] = [ObjectIdentifier(self): Variable(seed)]
+        // Each node holds the gradient gathered for it so far (`pendingGradient`) until its
+        // turn comes; nodes later in the order are always done before earlier ones.
+        pendingGradient = Variable(seed)
         withGradEnabled(createGraph) {
             for node in order.reversed() {
-                guard let g = pending.removeValue(forKey: ObjectIdentifier(node)) else { continue }
+                guard let g = node.pendingGradient else { continue }
+                node.pendingGradient = nil
                 if node.creator == nil || node.retainsGrad {
                     node.accumulateGrad(g, createGraph: createGraph)
                 }
                 guard let op = node.creator else { continue }
                 guard let rule = op.backward else {
+                    for other in order { other.pendingGradient = nil }
                     fatalError("backward: the graph through '\(op.name)' was already freed by an earlier backward pass; call the first backward with retainGraph: true to run backward through the graph twice")
                 }
                 let inputs = op.inputs
@@ -71,8 +77,7 @@ extension Variable {
                     guard gi.shape == input.shape else {
                         fatalError("backward: '\(op.name)' returned a gradient of shape \(gi.shape) for an input of shape \(input.shape)")
                     }
-                    let key = ObjectIdentifier(input)
-                    if let existing = pending[key] { pending[key] = existing + gi } else { pending[key] = gi }
+                    if let existing = input.pendingGradient { input.pendingGradient = existing + gi } else { input.pendingGradient = gi }
                 }
                 observer?(BackwardStep(operation: op, output: node, upstream: g.value,
                                        inputGradients: grads.map { $0?.value }, inputs: inputs))
@@ -97,14 +102,17 @@ extension Variable {
     /// each after all of its inputs. Iterative, since a deep graph would overflow the stack of
     /// a recursive walk.
     public func topologicalOrder() -> [Variable] {
+        // Visited nodes are marked with a number unique to this walk (cheaper than a set).
+        let mark = Variable.nextVisitMark.add(1, ordering: .relaxed).newValue
         var order: [Variable] = []
-        var visited = Set<ObjectIdentifier>()
         var stack: [(Variable, Bool)] = [(self, false)]
         while let (node, expanded) = stack.popLast() {
             if expanded { order.append(node); continue }
-            guard visited.insert(ObjectIdentifier(node)).inserted else { continue }
+            guard node.visitMark != mark else { continue }
+            node.visitMark = mark
             stack.append((node, true))
-            for input in node.creator?.inputs ?? [] where input.requiresGrad && !visited.contains(ObjectIdentifier(input)) {
+            guard let creator = node.creator else { continue }
+            for input in creator.inputs where input.requiresGrad && input.visitMark != mark {
                 stack.append((input, false))
             }
         }

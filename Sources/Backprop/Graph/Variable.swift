@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A node of the computation graph: a tensor value, the gradient backpropagation computed for
 /// it, and the operation that produced it.
 ///
@@ -26,6 +28,11 @@ public final class Variable {
     /// The accumulated gradient as a graph node; it has a graph of its own after a backward
     /// pass with `createGraph: true`, so it can be differentiated again.
     public internal(set) var gradVariable: Variable?
+    /// The gradient a backward pass has gathered for this node so far (during the pass only).
+    var pendingGradient: Variable?
+    /// The number of the last graph walk that visited this node (see `topologicalOrder()`).
+    var visitMark: UInt64 = 0
+    static let nextVisitMark = Atomic<UInt64>(0)
 
     /// The accumulated gradient of the last backward passes, `nil` until one reaches this
     /// variable. Gradients add up over backward calls until ``zeroGrad()``.

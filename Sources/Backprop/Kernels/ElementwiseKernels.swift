@@ -19,6 +19,33 @@ enum ElementwiseKernels {
         }
     }
 
+    /// How the operands of ``zip(_:_:_:count:row:_:_:)`` line up with the output.
+    enum Pattern { case same, scalarLeft, scalarRight, rowRight }
+
+    /// `out[i] = f(a[i], b[i])` for operands laid out as `pattern` says: both of the output's
+    /// shape, `a` or `b` a single element, or `b` one row of `row` elements repeated. Split over
+    /// threads in fixed chunks when large; each element is computed the same way either way.
+    @inline(__always)
+    static func zip<T: TensorScalar, F: BinaryFunction>(
+        _ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>, count: Int, row: Int,
+        _ pattern: Pattern, _ f: F
+    ) {
+        let parts = count >= 1 << 17 ? Threading.threadCount : 1
+        parallelFor(parts, costPerItem: 1 << 16) { part in
+            let range = chunk(pattern == .rowRight ? count / row : count, part: part, of: parts)
+            switch pattern {
+            case .same: for i in range { out[i] = f(a[i], b[i]) }
+            case .scalarLeft: let av = a[0]; for i in range { out[i] = f(av, b[i]) }
+            case .scalarRight: let bv = b[0]; for i in range { out[i] = f(a[i], bv) }
+            case .rowRight:
+                for r in range {
+                    let pa = a + r * row, po = out + r * row
+                    for i in 0..<row { po[i] = f(pa[i], b[i]) }
+                }
+            }
+        }
+    }
+
     /// `out = f(a, b)` where `a` and `b` are read through broadcast strides over `shape`.
     /// The innermost axis runs as a tight loop specialised for the common stride patterns
     /// (both contiguous, one of them a repeated scalar).

@@ -7,21 +7,25 @@ extension Variable {
     /// `tanh(x)`; `d tanh(x)/dx = 1 - tanh(x)²`.
     public func tanh() -> Variable {
         Variable.record("tanh", value.tanh(), inputs: [self], derivative: "d tanh(x)/dx = 1 - tanh(x)²") { g, y in
-            [g * (1 - y * y)]
+            // Without a graph to record, one fused kernel computes the same expression.
+            if !GradMode.isEnabled { return [Variable(g.value.combining(y.value, TanhBackward(), operation: "tanh backward"))] }
+            return [g * (1 - y * y)]
         }
     }
 
     /// `σ(x) = 1 / (1 + e^-x)`; `dσ/dx = σ(x)(1 - σ(x))`. Finite for inputs of any size.
     public func sigmoid() -> Variable {
         Variable.record("sigmoid", value.sigmoid(), inputs: [self], derivative: "d σ(x)/dx = σ(x)(1 - σ(x))") { g, y in
-            [g * y * (1 - y)]
+            if !GradMode.isEnabled { return [Variable(g.value.combining(y.value, SigmoidBackward(), operation: "sigmoid backward"))] }
+            return [g * y * (1 - y)]
         }
     }
 
     /// `relu(x) = max(x, 0)`; derivative 1 for `x > 0`, else 0.
     public func relu() -> Variable {
         Variable.record("relu", value.relu(), inputs: [self], derivative: "d relu(x)/dx = 1 if x > 0 else 0") { g, _ in
-            [g.multiplied(byConstant: self.value.greater(than: 0))]
+            if !GradMode.isEnabled { return [Variable(g.value.combining(self.value, ReluBackward(), operation: "relu backward"))] }
+            return [g.multiplied(byConstant: self.value.greater(than: 0))]
         }
     }
 
@@ -113,4 +117,19 @@ struct GeluTanh: UnaryFunction {
         let c = T(0.7978845608028654)
         return x * (1 + T.tanh(c * (x + T(0.044715) * x * x * x))) / 2
     }
+}
+
+/// `g · (1 - y²)`: the tanh rule on the output `y`, fused (same operations, same order).
+struct TanhBackward: BinaryFunction {
+    @inline(__always) func callAsFunction<T: TensorScalar>(_ g: T, _ y: T) -> T { g * (1 - y * y) }
+}
+
+/// `(g · y) · (1 - y)`: the sigmoid rule on the output `y`, fused.
+struct SigmoidBackward: BinaryFunction {
+    @inline(__always) func callAsFunction<T: TensorScalar>(_ g: T, _ y: T) -> T { g * y * (1 - y) }
+}
+
+/// `g · [x > 0]`: the ReLU rule on the input `x`, fused (a multiply, so NaN and -0 behave as before).
+struct ReluBackward: BinaryFunction {
+    @inline(__always) func callAsFunction<T: TensorScalar>(_ g: T, _ x: T) -> T { g * (x > 0 ? 1 : 0) }
 }

@@ -5,14 +5,14 @@ extension Variable {
     /// `a + b`; `∂/∂a = 1`, `∂/∂b = 1`.
     public static func + (a: Variable, b: Variable) -> Variable {
         record("add", a.value + b.value, inputs: [a, b], derivative: "d(a+b)/da = 1, d(a+b)/db = 1") { g, _ in
-            [g.summed(toShape: a.shape), g.summed(toShape: b.shape)]
+            [a.requiresGrad ? g.summed(toShape: a.shape) : nil, b.requiresGrad ? g.summed(toShape: b.shape) : nil]
         }
     }
 
     /// `a - b`; `∂/∂a = 1`, `∂/∂b = -1`.
     public static func - (a: Variable, b: Variable) -> Variable {
         record("sub", a.value - b.value, inputs: [a, b], derivative: "d(a-b)/da = 1, d(a-b)/db = -1") { g, _ in
-            [g.summed(toShape: a.shape), (-g).summed(toShape: b.shape)]
+            [a.requiresGrad ? g.summed(toShape: a.shape) : nil, b.requiresGrad ? (-g).summed(toShape: b.shape) : nil]
         }
     }
 

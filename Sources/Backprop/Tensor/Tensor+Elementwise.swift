@@ -12,9 +12,24 @@ extension Tensor {
     }
 
     /// Combines two tensors element by element under NumPy broadcasting.
+    ///
+    /// The common cases skip the general strided walk: equal shapes (one contiguous loop), a
+    /// one-element operand, and a trailing-axes operand such as a bias row added to a batch.
     func combining<F: BinaryFunction>(_ other: Tensor, _ f: F, operation: String) -> Tensor {
         guard dtype == other.dtype else {
             fatalError("\(operation): element types differ (\(dtype) and \(other.dtype)); convert one with converted(to:)")
+        }
+        if shape == other.shape {
+            return combiningContiguous(other, f, shape: shape, pattern: .same)
+        }
+        if other.count == 1 && other.rank <= rank {
+            return combiningContiguous(other, f, shape: shape, pattern: .scalarRight)
+        }
+        if count == 1 && rank <= other.rank {
+            return combiningContiguous(other, f, shape: other.shape, pattern: .scalarLeft)
+        }
+        if other.rank < rank && shape.suffix(other.rank).elementsEqual(other.shape) {
+            return combiningContiguous(other, f, shape: shape, pattern: .rowRight)
         }
         let outShape = Shape.broadcast(shape, other.shape, operation: operation)
         var out = Tensor(uninitializedShape: outShape, dtype: dtype)
@@ -29,6 +44,21 @@ extension Tensor {
             withPointer(Double.self) { a in other.withPointer(Double.self) { b in out.withMutablePointer(Double.self) { o in
                 ElementwiseKernels.broadcast(shape: outShape, a: a, aStrides: aStrides, b: b, bStrides: bStrides, out: o, f)
             } } }
+        }
+        return out
+    }
+
+    private func combiningContiguous<F: BinaryFunction>(_ other: Tensor, _ f: F, shape outShape: [Int],
+                                                        pattern: ElementwiseKernels.Pattern) -> Tensor {
+        let out = Tensor(uninitializedShape: outShape, dtype: dtype)
+        let n = out.count, row = Swift.max(other.count, 1)
+        switch dtype {
+        case .float32:
+            ElementwiseKernels.zip(buffer.pointer(Float.self), other.buffer.pointer(Float.self), out.buffer.pointer(Float.self),
+                                   count: n, row: row, pattern, f)
+        case .float64:
+            ElementwiseKernels.zip(buffer.pointer(Double.self), other.buffer.pointer(Double.self), out.buffer.pointer(Double.self),
+                                   count: n, row: row, pattern, f)
         }
         return out
     }

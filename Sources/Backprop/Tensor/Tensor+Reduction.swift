@@ -2,6 +2,7 @@ extension Tensor {
     /// The normalised, sorted, duplicate-free list of axes to reduce; `nil` means all axes.
     func reductionAxes(_ axes: [Int]?, operation: String) -> [Int] {
         guard let axes else { return Array(0..<rank) }
+        if axes.count == 1 { return [Shape.axis(axes[0], rank: rank, operation: operation)] }
         let normalized = Set(axes.map { Shape.axis($0, rank: rank, operation: operation) })
         return normalized.sorted()
     }
@@ -73,6 +74,20 @@ extension Tensor {
     /// This tensor repeated along size-1 (or missing leading) axes to fill `target`.
     public func broadcast(to target: [Int]) -> Tensor {
         if shape == target { return self }
+        if rank <= target.count && (count == 1 || shape.elementsEqual(target.suffix(rank))) && !target.contains(0) {
+            // One element or one trailing block, repeated: copy it, no broadcasting walk.
+            let out = Tensor(uninitializedShape: target, dtype: dtype)
+            let block = count * dtype.byteSize, n = out.count / Swift.max(count, 1)
+            if count == 1 {
+                switch dtype {
+                case .float32: out.buffer.pointer(Float.self).update(repeating: buffer.pointer(Float.self)[0], count: out.count)
+                case .float64: out.buffer.pointer(Double.self).update(repeating: buffer.pointer(Double.self)[0], count: out.count)
+                }
+            } else {
+                for i in 0..<n { (out.buffer.raw + i * block).copyMemory(from: buffer.raw, byteCount: block) }
+            }
+            return out
+        }
         let out = Shape.broadcast(shape, target, operation: "broadcast(to:)")
         guard out == target else {
             fatalError("broadcast(to:): shape \(shape) cannot be broadcast to \(target)")

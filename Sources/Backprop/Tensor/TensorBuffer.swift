@@ -1,7 +1,9 @@
 /// The reference-counted, 64-byte aligned memory behind a ``Tensor``.
 ///
 /// Tensors share a buffer until one of them is mutated (copy-on-write, see
-/// `Tensor.makeUnique()`), so passing tensors around by value costs no copies.
+/// `Tensor.makeUnique()`), so passing tensors around by value costs no copies. The memory comes
+/// from ``BufferPool``, so a training loop that makes tensors of the same sizes step after step
+/// reuses blocks instead of calling the allocator (and, for large blocks, the kernel) each time.
 final class TensorBuffer: @unchecked Sendable {
     let count: Int
     let dtype: DType
@@ -10,10 +12,10 @@ final class TensorBuffer: @unchecked Sendable {
     init(count: Int, dtype: DType) {
         self.count = count
         self.dtype = dtype
-        raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * dtype.byteSize, alignment: 64)
+        raw = BufferPool.allocate(byteCount: count * dtype.byteSize)
     }
 
-    deinit { raw.deallocate() }
+    deinit { BufferPool.release(raw, byteCount: count * dtype.byteSize) }
 
     func copy() -> TensorBuffer {
         let other = TensorBuffer(count: count, dtype: dtype)
