@@ -98,19 +98,27 @@ public enum IDX {
         let n = header.count
         out.withMutablePointer(Float.self) { dst in
             raw.withUnsafeBytes { src in
-                convert(src, header.elementType, n, Float(scale), dst)
+                convert(src, header.elementType, n, scale, dst)
             }
         }
         return out
     }
 
+    /// `Float(Double(v) * scale)` for every byte value `v`: the correctly rounded value, so `scale: 1/255`
+    /// gives the same pixels as PyTorch's float32 `x / 255`.
+    static func byteTable(scale: Double) -> [Float] {
+        (0..<256).map { Float(Double($0) * scale) }
+    }
+
     /// Big-endian elements of `type` to Float, times `scale`.
-    private static func convert(_ src: UnsafeRawBufferPointer, _ type: ElementType, _ n: Int, _ scale: Float,
+    private static func convert(_ src: UnsafeRawBufferPointer, _ type: ElementType, _ n: Int, _ scale64: Double,
                                 _ dst: UnsafeMutablePointer<Float>) {
+        let scale = Float(scale64)
         switch type {
         case .uint8:
+            let table = byteTable(scale: scale64)
             let p = src.bindMemory(to: UInt8.self)
-            for i in 0..<n { dst[i] = Float(p[i]) * scale }
+            table.withUnsafeBufferPointer { t in for i in 0..<n { dst[i] = t[Int(p[i])] } }
         case .int8:
             let p = src.bindMemory(to: Int8.self)
             for i in 0..<n { dst[i] = Float(p[i]) * scale }
@@ -121,7 +129,7 @@ public enum IDX {
         case .float32:
             for i in 0..<n { dst[i] = Float(bitPattern: UInt32(bigEndian: src.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) * scale }
         case .float64:
-            for i in 0..<n { dst[i] = Float(Double(bitPattern: UInt64(bigEndian: src.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))) * Double(scale)) }
+            for i in 0..<n { dst[i] = Float(Double(bitPattern: UInt64(bigEndian: src.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))) * scale64) }
         }
     }
 

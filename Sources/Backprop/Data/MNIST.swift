@@ -51,10 +51,10 @@ public enum MNIST {
         }
         let shape = flatten ? [images.shape[0], images.shape[1] * images.shape[2]] : images.shape
         var inputs = Tensor(uninitializedShape: shape, dtype: .float32)
-        let factor = Float(scale)
+        let table = IDX.byteTable(scale: scale)
         inputs.withMutablePointer(Float.self) { dst in
             images.values.withUnsafeBufferPointer { src in
-                for i in 0..<src.count { dst[i] = Float(src[i]) * factor }
+                table.withUnsafeBufferPointer { t in for i in 0..<src.count { dst[i] = t[Int(src[i])] } }
             }
         }
         return TensorDataset(inputs: inputs, labels: labels)
