@@ -1,10 +1,21 @@
 import Foundation
 @testable import Backprop
 
-/// A fresh folder under the system temporary directory for one test's files.
+/// Where test files go: `$TMPDIR` if set, else the memory-backed `/dev/shm` when it exists (the
+/// fuzz tests write thousands of small files; on a shared disk those slow every `fsync`), else the
+/// system temporary directory.
+let testFileRoot: URL = {
+    let shm = "/dev/shm"
+    if ProcessInfo.processInfo.environment["TMPDIR"] == nil, FileManager.default.isWritableFile(atPath: shm) {
+        return URL(fileURLWithPath: shm)
+    }
+    return FileManager.default.temporaryDirectory
+}()
+
+/// A fresh folder for one test's files.
 func makeTemporaryFolder(_ name: String = #function) -> URL {
     let cleaned = name.filter { $0.isLetter || $0.isNumber }
-    let url = FileManager.default.temporaryDirectory
+    let url = testFileRoot
         .appendingPathComponent("backprop-tests-\(cleaned)-\(UUID().uuidString)")
     try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url

@@ -62,6 +62,19 @@ private func indexDataset(_ n: Int) -> TensorDataset {
         #expect(batches[2].inputs.scalars(as: Float.self) == [4, -4])
     }
 
+    @Test func misuseStopsWithAClearMessage() async {
+        await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = TensorDataset(inputs: Tensor.zeros([3, 2]), labels: [0, 1])
+        } .map { result in
+            #expect(String(decoding: result.standardErrorContent, as: UTF8.self).contains("need one label per row (3), got 2 labels"))
+        }
+        await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = DataLoader(TensorDataset(inputs: Tensor.zeros([3, 2]), labels: [0, 1, 2]), batchSize: 0)
+        } .map { result in
+            #expect(String(decoding: result.standardErrorContent, as: UTF8.self).contains("batchSize must be at least 1, got 0"))
+        }
+    }
+
     @Test func regressionDatasetBatchesTargets() {
         let x = Tensor([1, 2, 3, 4, 5, 6] as [Float], shape: [3, 2])
         let y = Tensor([10, 20, 30] as [Float], shape: [3, 1])
@@ -86,6 +99,7 @@ private func indexDataset(_ n: Int) -> TensorDataset {
         #expect(Set(labels) == Set(0...9))
         // Writing the bytes back gives a file that reads to the same tensor, byte for byte.
         let folder = makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let copy = folder.appendingPathComponent("copy-idx3-ubyte")
         try IDX.writeBytes(images, to: copy)
         #expect(try IDX.read(copy) == images)
@@ -116,6 +130,7 @@ private func indexDataset(_ n: Int) -> TensorDataset {
 
     @Test func labelCountMismatchIsAnError() throws {
         let folder = makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         writeFile(idxBytes(shape: [2, 1, 1], values: [1, 2]), "train-images-idx3-ubyte", in: folder)
         writeFile(idxBytes(shape: [3], values: [0, 1, 2]), "train-labels-idx1-ubyte", in: folder)
         writeFile(idxBytes(shape: [1, 1, 1], values: [1]), "t10k-images-idx3-ubyte", in: folder)
@@ -129,11 +144,15 @@ private func indexDataset(_ n: Int) -> TensorDataset {
 
     @Test func idxReadsOtherElementTypes() throws {
         let folder = makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         // Int16 big-endian: -2, 300; Float32 big-endian 1.5.
         let int16 = writeFile([0, 0, 0x0B, 1] + bigEndian32(2) + [0xFF, 0xFE, 0x01, 0x2C], "i16", in: folder)
         #expect(try IDX.read(int16).scalars(as: Float.self) == [-2, 300])
         let f32 = writeFile([0, 0, 0x0D, 1] + bigEndian32(1) + bigEndian32(Int(Float(1.5).bitPattern)), "f32", in: folder)
         #expect(try IDX.read(f32).scalars(as: Float.self) == [1.5])
+        // Scaled bytes equal PyTorch's float32 `x / 255` for every byte value.
+        let all = writeFile(idxBytes(shape: [256], values: (0...255).map(UInt8.init)), "all", in: folder)
+        #expect(try IDX.read(all, scale: 1.0 / 255).scalars(as: Float.self) == (0...255).map { Float($0) / 255 })
         let bytes = writeFile(idxBytes(shape: [2, 2], values: [0, 51, 102, 255]), "u8", in: folder)
         #expect(try IDX.read(bytes, scale: 1.0 / 255).scalars(as: Float.self) == [0, 0.2, 0.4, 1])
     }
@@ -141,6 +160,7 @@ private func indexDataset(_ n: Int) -> TensorDataset {
     /// Every corrupt IDX file throws an error naming the file and the problem.
     @Test func corruptIDXFilesThrow() throws {
         let folder = makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let cases: [(String, [UInt8], String)] = [
             ("empty", [], "empty"),
             ("short-magic", [0, 0, 8], "truncated magic"),
@@ -172,6 +192,7 @@ private func indexDataset(_ n: Int) -> TensorDataset {
 
     @Test func csvWithHeaderQuotesAndCRLF() throws {
         let folder = makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let text = "x1,x2,label\r\n1.5, 2,0\r\n\r\n\"3\",-4e-1,2\r\n5,6,1\r\n\n"
         let url = writeFile(Array(text.utf8), "good.csv", in: folder)
         let data = try CSV.load(url, labelColumn: -1)
@@ -194,6 +215,7 @@ private func indexDataset(_ n: Int) -> TensorDataset {
     /// Every bad CSV throws an error naming the file, line, column and the bad text.
     @Test func badCSVFilesThrow() throws {
         let folder = makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let cases: [(String, String, String)] = [
             ("nan.csv", "a,b,c\n1,2,0\n3,NaN,1\n", "line 3, column 2: \"NaN\" is not a finite number"),
             ("inf.csv", "1,2,0\n-inf,2,1\n", "line 2, column 1: \"-inf\" is not a finite number"),

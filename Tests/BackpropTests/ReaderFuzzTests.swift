@@ -65,6 +65,7 @@ import Testing
 
     @Test func safeTensorsReaderSurvivesCorruption() throws {
         let folder = makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let url = folder.appendingPathComponent("valid.safetensors")
         try SafeTensors.write(["a": Tensor([1, 2, 3] as [Float], shape: [3]), "b": Tensor([4, 5] as [Double], shape: [1, 2]),
                                "c": Tensor.zeros([0])], metadata: ["k": "v"], to: url)

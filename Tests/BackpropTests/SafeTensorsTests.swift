@@ -14,7 +14,9 @@ import Testing
     }
 
     @Test func roundTripKeepsNamesShapesTypesValuesAndMetadata() throws {
-        let url = makeTemporaryFolder().appendingPathComponent("model.safetensors")
+        let folder = makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("model.safetensors")
         try SafeTensors.write(sample(), metadata: ["epoch": "5", "note": "a/b \"quoted\""], to: url)
         let (tensors, metadata) = try SafeTensors.read(from: url)
         #expect(tensors == sample())
@@ -23,7 +25,9 @@ import Testing
     }
 
     @Test func fileLayoutFollowsTheSpecification() throws {
-        let url = makeTemporaryFolder().appendingPathComponent("small.safetensors")
+        let folder = makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("small.safetensors")
         try SafeTensors.write(["b": Tensor([2] as [Float], shape: [1]), "a": Tensor([1, -1] as [Double], shape: [2])], to: url)
         let bytes = [UInt8](try Data(contentsOf: url))
         let n = Int(bytes[0..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
@@ -40,6 +44,7 @@ import Testing
 
     @Test func readsOtherDTypesAndForeignHeaders() throws {
         let folder = makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         // Hand-made file in the key order and padding style of the Python library, with F16
         // (1.0 = 0x3C00, -2.5 = 0xC100, 2^-24 = 0x0001), BF16 (1.0 = 0x3F80, -3.0 = 0xC040), I64 (-7, 40).
         let header = #"{"__metadata__":{"format":"pt"},"h":{"dtype":"F16","shape":[3],"data_offsets":[0,6]},"b":{"dtype":"BF16","shape":[2],"data_offsets":[6,10]},"i":{"dtype":"I64","shape":[2],"data_offsets":[10,26]}}"#
@@ -56,6 +61,7 @@ import Testing
     /// A write that fails part-way leaves the previous file intact and loadable, and no temporary file behind.
     @Test func atomicWriteSurvivesAFailureMidWrite() throws {
         let folder = makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let url = folder.appendingPathComponent("checkpoint.safetensors")
         let old = ["w": Tensor([1, 2, 3] as [Float], shape: [3])]
         try SafeTensors.write(old, metadata: ["version": "1"], to: url)
@@ -79,6 +85,7 @@ import Testing
     /// Every corrupt file throws an error naming the file and the problem, before allocating what it claims.
     @Test func corruptFilesThrow() throws {
         let folder = makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let four = floatBytes([1, 2, 3, 4])
         func tensor(_ name: String = "x", dtype: String = "F32", shape: String = "[4]", offsets: String = "[0,16]") -> String {
             #"{"\#(name)":{"dtype":"\#(dtype)","shape":\#(shape),"data_offsets":\#(offsets)}}"#
@@ -164,6 +171,7 @@ enum InteropPython {
                    "skipped: no Python with numpy and safetensors (set BACKPROP_PYTHON, or pip install safetensors numpy)"))
     func pythonReadsOurFileAndWeReadPythons() throws {
         let folder = makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let weight = Tensor((0..<12).map { Float($0) * 0.25 - 1 }, shape: [3, 4])      // arange(12) * 0.25 - 1
         let bias = Tensor((0..<4).map { Float($0) / 8 }, shape: [4])                     // arange(4) / 8
         let grid = Tensor((0..<24).map { Double($0) / 3 }, shape: [2, 3, 4])            // arange(24) / 3 (float64)

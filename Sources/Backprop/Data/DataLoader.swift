@@ -26,6 +26,7 @@ public final class DataLoader: Sequence {
     /// The generator the shuffles are drawn from; it advances by one permutation per epoch.
     public private(set) var generator: SplitMix64
 
+    /// A loader over `dataset`; `seed` starts the shuffling generator (ignored without `shuffle`).
     public init(_ dataset: any Dataset, batchSize: Int, shuffle: Bool = false, seed: UInt64 = 0, dropLast: Bool = false) {
         guard batchSize >= 1 else { fatalError("DataLoader: batchSize must be at least 1, got \(batchSize)") }
         self.dataset = dataset
@@ -60,6 +61,7 @@ public final class DataLoader: Sequence {
         let batchCount: Int
         var nextBatch = 0
 
+        /// The next batch of the epoch, or `nil` when the epoch is over.
         public mutating func next() -> Batch? {
             guard nextBatch < batchCount else { return nil }
             let start = nextBatch * batchSize
@@ -69,5 +71,6 @@ public final class DataLoader: Sequence {
         }
     }
 
+    /// The number of batches per epoch (``batchCount``).
     public var underestimatedCount: Int { batchCount }
 }

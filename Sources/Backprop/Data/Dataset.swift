@@ -10,7 +10,7 @@ public protocol Dataset {
 }
 
 /// Examples stacked along the first axis: inputs and what the model should predict for them.
-public struct Batch {
+public struct Batch: Sendable {
     /// The inputs, shape `[batchSize, ...]`.
     public var inputs: Tensor
     /// Regression targets `[batchSize, ...]`; for a classification set, the class indices as
@@ -22,6 +22,7 @@ public struct Batch {
     /// The number of examples in the batch.
     public var count: Int { inputs.shape.first ?? 0 }
 
+    /// A batch of the given parts (`labels` empty for regression).
     public init(inputs: Tensor, targets: Tensor, labels: [Int]) {
         self.inputs = inputs
         self.targets = targets

@@ -22,6 +22,7 @@ public struct FileFormatError: Error, CustomStringConvertible, LocalizedError, E
     /// What is wrong, in words.
     public var message: String
 
+    /// An error about the file at `path`.
     public init(path: String, offset: Int? = nil, line: Int? = nil, column: Int? = nil, message: String) {
         self.path = path
         self.offset = offset
@@ -34,6 +35,7 @@ public struct FileFormatError: Error, CustomStringConvertible, LocalizedError, E
         self.init(path: url.path, offset: offset, message: message)
     }
 
+    /// `path: line L, column C: byte B: message`, with the parts that apply.
     public var description: String {
         var place = path
         if let line {
@@ -44,6 +46,7 @@ public struct FileFormatError: Error, CustomStringConvertible, LocalizedError, E
         return "\(place): \(message)"
     }
 
+    /// The same text as ``description``, for `localizedDescription`.
     public var errorDescription: String? { description }
 }
 

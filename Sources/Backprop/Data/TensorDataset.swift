@@ -8,7 +8,7 @@
 ///                          labels: [0, 1, 1, 0])
 /// let batch = data.batch([3, 0])   // inputs [[1, 1], [0, 0]], labels [0, 0]
 /// ```
-public struct TensorDataset: Dataset {
+public struct TensorDataset: Dataset, Sendable {
     /// All inputs, shape `[count, ...]`.
     public let inputs: Tensor
     /// Regression targets `[count, ...]`, or the labels as numbers `[count]` for classification.
