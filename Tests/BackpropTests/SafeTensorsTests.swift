@@ -135,12 +135,12 @@ import Testing
 
 // MARK: - Interoperability with the Python `safetensors` package
 
-/// A Python interpreter that can `import safetensors.numpy`: `$BACKPROP_PYTHON`, the peers' venv,
-/// or `python3` on the PATH.
+/// A Python interpreter that can `import numpy, safetensors.numpy`: `$BACKPROP_PYTHON` when set
+/// (and only it), else the peers' venv `/tmp/peers-venv/bin/python`, else `python3` in /usr/bin or /usr/local/bin.
 enum InteropPython {
     static let executable: String? = {
         var candidates = ["/tmp/peers-venv/bin/python", "/usr/bin/python3", "/usr/local/bin/python3"]
-        if let custom = ProcessInfo.processInfo.environment["BACKPROP_PYTHON"] { candidates.insert(custom, at: 0) }
+        if let custom = ProcessInfo.processInfo.environment["BACKPROP_PYTHON"] { candidates = [custom] }
         return candidates.first { path in
             FileManager.default.isExecutableFile(atPath: path)
                 && (try? run(path, ["-c", "import numpy, safetensors.numpy"]))?.status == 0
