@@ -136,10 +136,12 @@ import Testing
 // MARK: - Interoperability with the Python `safetensors` package
 
 /// A Python interpreter that can `import numpy, safetensors.numpy`: `$BACKPROP_PYTHON` when set
-/// (and only it), else the peers' venv `/tmp/peers-venv/bin/python`, else `python3` in /usr/bin or /usr/local/bin.
+/// (and only it), else the peers' venv `/tmp/peers-venv/bin/python`, else each `python3` on the PATH
+/// (where `python3 -m pip install safetensors numpy` puts the packages).
 enum InteropPython {
     static let executable: String? = {
-        var candidates = ["/tmp/peers-venv/bin/python", "/usr/bin/python3", "/usr/local/bin/python3"]
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin"
+        var candidates = ["/tmp/peers-venv/bin/python"] + path.split(separator: ":").map { "\($0)/python3" }
         if let custom = ProcessInfo.processInfo.environment["BACKPROP_PYTHON"] { candidates = [custom] }
         return candidates.first { path in
             FileManager.default.isExecutableFile(atPath: path)
