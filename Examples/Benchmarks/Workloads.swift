@@ -1,3 +1,4 @@
+import Foundation
 // W1 (MNIST MLP training), W5 (inference), W2 (tiny-net overhead), W3 (SGEMM), exactly as
 // ../shared/bench/WORKLOADS.md defines them.
 import Backprop
@@ -92,20 +93,19 @@ func runW3(threads: [Int], maxSize: Int) -> [String: Any] {
 
 // MARK: - W1 and W5
 
-/// Fisher–Yates on the identity from a generator carried across epochs (WORKLOADS.md).
-func shuffled(_ n: Int, _ generator: inout SplitMix64) -> [Int] {
-    var perm = Array(0..<n)
-    for i in stride(from: n - 1, through: 1, by: -1) {
-        let j = Int(generator.next() % UInt64(i + 1))
-        perm.swapAt(i, j)
-    }
-    return perm
-}
-
 struct W1Run {
     var epochSeconds: [Double] = [], epochCPU: [Double] = [], epochLoss: [Double] = []
     var firstLoss = 0.0, testAccuracy = 0.0
     var model: MLP
+}
+
+/// MNIST from the IDX files, x = pixel / 255, through the framework's reader.
+struct MNISTData {
+    let train: TensorDataset, test: TensorDataset
+    static func load(directory: String) throws -> MNISTData {
+        let (train, test) = try MNIST.load(directory: URL(fileURLWithPath: directory), scale: 1.0 / 255)
+        return MNISTData(train: train, test: test)
+    }
 }
 
 func accuracy(_ model: MLP, _ images: Tensor, _ labels: [Int]) -> Double {
@@ -116,32 +116,27 @@ func accuracy(_ model: MLP, _ images: Tensor, _ labels: [Int]) -> Double {
 func trainW1(_ data: MNISTData, epochs: Int = 5, batch: Int = 128) -> W1Run {
     let model = MLP(sizes: [784, 256, 128, 10], activation: .relu, seed: 1)
     let optimizer = AdamByHand(parameters: model.parameters, lr: 1e-3, betas: (0.9, 0.999), eps: 1e-8)
-    let n = data.trainLabels.count
-    var shuffleGenerator = SplitMix64(seed: 2)
-    let perms = (0..<epochs).map { _ in shuffled(n, &shuffleGenerator) }
+    let n = data.train.count
+    let loader = DataLoader(data.train, batchSize: batch, shuffle: true, seed: 2)
     var run = W1Run(model: model)
-    for perm in perms {
+    for _ in 0..<epochs {
+        var batches = loader.makeIterator()      // draws this epoch's shuffle (not timed)
         var lossSum = 0.0
         let c0 = cpuTime(), t0 = now()
-        var start = 0
-        while start < n {
-            let indices = Array(perm[start..<min(start + batch, n)])
-            let x = Variable(data.trainImages.gatherRows(indices))
-            let labels = indices.map { data.trainLabels[$0] }
-            let loss = crossEntropyLoss(model(x), classes: labels)
+        while let b = batches.next() {           // gathers the batch's rows (timed)
+            let loss = crossEntropyLoss(model(Variable(b.inputs)), classes: b.labels)
             optimizer.zeroGrad()
             loss.backward()
             optimizer.step()
             let value = Double(loss.item(as: Float.self))
-            if run.epochLoss.isEmpty && start == 0 { run.firstLoss = value }
-            lossSum += value * Double(indices.count)
-            start += batch
+            if run.epochLoss.isEmpty && lossSum == 0 { run.firstLoss = value }
+            lossSum += value * Double(b.labels.count)
         }
         run.epochSeconds.append(now() - t0)
         run.epochCPU.append(cpuTime() - c0)
         run.epochLoss.append(lossSum / Double(n))
     }
-    run.testAccuracy = accuracy(model, data.testImages, data.testLabels)
+    run.testAccuracy = accuracy(model, data.test.inputs, data.test.labels)
     return run
 }
 
@@ -170,7 +165,7 @@ func timeInference(_ model: MLP, _ images: Tensor, fullReps: Int = 30, batchReps
 }
 
 func runW1(_ data: MNISTData, threads: [Int], runs: Int, inference: Bool) -> [String: Any] {
-    let steps = (data.trainLabels.count + 127) / 128
+    let steps = (data.train.count + 127) / 128
     let flops = 60.43e9
     let timedEpochs = [2, 3, 4]
     var per: [Int: [W1Run]] = [:]
@@ -199,7 +194,7 @@ func runW1(_ data: MNISTData, threads: [Int], runs: Int, inference: Bool) -> [St
         ]
         if inference {
             Threading.threadCount = t
-            let (full, b128) = timeInference(runsT.last!.model, data.testImages)
+            let (full, b128) = timeInference(runsT.last!.model, data.test.inputs)
             entry["infer_10k_full_batch_s"] = Stats(full).json
             entry["infer_10k_batch128_s"] = Stats(b128).json
             say("W5 threads \(t): 10k in one batch \(fmt(Stats(full).median * 1e3, 2)) ms, batches of 128 \(fmt(Stats(b128).median * 1e3, 2)) ms")

@@ -61,6 +61,25 @@ extension Tensor {
     /// (used by the gradients of every broadcasting op).
     public func summed(toShape target: [Int]) -> Tensor {
         if shape == target { return self }
+        // The gradient of a bias: rows of `target`'s size summed in row order, in one pass.
+        let trailing = target.drop { $0 == 1 }
+        if trailing.count < rank, !trailing.isEmpty, shape.suffix(trailing.count).elementsEqual(trailing) {
+            var out = Tensor.zeros(target, dtype: dtype)
+            let row = out.count, rows = count / Swift.max(row, 1)
+            func run<T: TensorScalar>(_: T.Type) {
+                withPointer(T.self) { x in out.withMutablePointer(T.self) { o in
+                    for r in 0..<rows {
+                        let src = x + r * row
+                        for i in 0..<row { o[i] += src[i] }
+                    }
+                } }
+            }
+            switch dtype {
+            case .float32: run(Float.self)
+            case .float64: run(Double.self)
+            }
+            return out
+        }
         let offset = rank - target.count
         guard offset >= 0 else { fatalError("sum(toShape:): cannot reduce \(shape) to the larger rank of \(target)") }
         var axes = Array(0..<offset)
