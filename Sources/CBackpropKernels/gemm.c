@@ -1,25 +1,357 @@
+// Matrix multiply kernels: C = alpha * op(A) * op(B) + beta * C, row-major.
+//
+// Structure (Goto / BLIS):
+//   for each block of MC rows of C
+//     for each block of KC of the summation index (k is cut into equal blocks, see below)
+//       pack op(A)[rows, kblock] into MR-tall strips (alpha folded in)        -> L2/L3
+//       for each block of NC columns of C
+//         pack op(B)[kblock, cols] into NR-wide strips (zero padded)         -> L2
+//         for each MR-row strip of A (stays in L1 while ...)
+//           for each NR-column strip of B (... B strips stream from L2)
+//             MR x NR register-blocked micro-kernel
+// The transposes of A and B are absorbed by the packing routines, so no transposed copy of a
+// whole matrix is ever made.
+//
+// DETERMINISM CONTRACT (relied upon by MatrixMultiply.swift, which splits C over threads):
+// every element C[i][j] is computed by exactly this sequence of float operations, whatever the
+// values of m and n, the position (i, j) of the element, the code path (tiny direct loop, packed
+// AVX-512 path, AVX2 path, portable path) and therefore whatever the thread count:
+//   k is cut into nkb = ceil(k / KC) consecutive blocks of sizes that depend only on k;
+//   for each block b: acc = +0; for p in block, in increasing order: acc = fma(alpha*A[i][p], B[p][j], acc)
+//                     (alpha*A[i][p] is a rounded product, skipped when alpha == 1)
+//                     if b == 0: C = (beta == 0) ? acc : fma(beta, C, acc)     (beta == 0 never reads C)
+//                     else:      C = C + acc
+//   k == 0: C = (beta == 0) ? 0 : beta * C
+// Work may be split across threads over rows (M) and columns (N) of C only, never over k.
+// Floating-point contraction is disabled in this file so that the portable code rounds exactly
+// as written (all fused operations are explicit fma calls / intrinsics).
+
 #include "BackpropKernels.h"
 
-// Portable reference kernels. i-k-j loop order keeps the inner loop contiguous in B and C
-// so the compiler can vectorise it on any CPU.
-#define DEFINE_GEMM(NAME, T)                                                              \
-void NAME(int transA, int transB, long m, long n, long k, T alpha, const T *a, long lda, \
-          const T *b, long ldb, T beta, T *c, long ldc) {                                \
-    for (long i = 0; i < m; i++) {                                                        \
-        T *crow = c + i * ldc;                                                            \
-        if (beta == 0) { for (long j = 0; j < n; j++) crow[j] = 0; }                      \
-        else if (beta != 1) { for (long j = 0; j < n; j++) crow[j] *= beta; }             \
-        for (long p = 0; p < k; p++) {                                                    \
-            T aip = alpha * (transA ? a[p * lda + i] : a[i * lda + p]);                   \
-            if (!transB) {                                                                \
-                const T *brow = b + p * ldb;                                              \
-                for (long j = 0; j < n; j++) crow[j] += aip * brow[j];                    \
-            } else {                                                                      \
-                for (long j = 0; j < n; j++) crow[j] += aip * b[j * ldb + p];             \
-            }                                                                             \
-        }                                                                                 \
-    }                                                                                     \
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#pragma STDC FP_CONTRACT OFF
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#define BP_X86 1
+#include <immintrin.h>
+#else
+#define BP_X86 0
+#endif
+
+#define BP_INLINE static inline __attribute__((always_inline))
+
+// ---------------------------------------------------------------------------------------------
+// Blocking parameters (float). KC_MAX bounds the k-block; MC x KC (A block) and KC x NC (B block).
+// ---------------------------------------------------------------------------------------------
+#define S_KC 384
+#define S_MC 264   // multiple of 12, 8 and 6
+#define S_NC 256   // multiple of 32 and 16
+#define D_KC 256
+
+/// Number of k blocks and the size of block `b`: a function of k only (determinism contract).
+BP_INLINE long kblock_count(long k, long kcmax) { return (k + kcmax - 1) / kcmax; }
+BP_INLINE long kblock_start(long k, long nkb, long b) { return (k / nkb) * b + (b < k % nkb ? b : k % nkb); }
+
+// ---------------------------------------------------------------------------------------------
+// Per-thread packing buffer, allocated once per thread (grown if ever needed), freed at thread exit.
+// ---------------------------------------------------------------------------------------------
+typedef struct { void *ptr; size_t bytes; } bp_buf;
+static pthread_key_t bp_buf_key;
+static pthread_once_t bp_buf_once = PTHREAD_ONCE_INIT;
+static void bp_buf_free(void *p) { bp_buf *b = p; free(b->ptr); free(b); }
+static void bp_buf_init(void) { pthread_key_create(&bp_buf_key, bp_buf_free); }
+
+static void *bp_thread_buffer(size_t bytes) {
+    pthread_once(&bp_buf_once, bp_buf_init);
+    bp_buf *b = pthread_getspecific(bp_buf_key);
+    if (!b) {
+        b = calloc(1, sizeof *b);
+        if (!b) abort();
+        pthread_setspecific(bp_buf_key, b);
+    }
+    if (b->bytes < bytes) {
+        free(b->ptr);
+        size_t rounded = (bytes + 4095) & ~(size_t)4095;
+        b->ptr = aligned_alloc(64, rounded);
+        if (!b->ptr) abort();
+        b->bytes = rounded;
+    }
+    return b->ptr;
 }
 
-DEFINE_GEMM(bp_sgemm, float)
-DEFINE_GEMM(bp_dgemm, double)
+// ---------------------------------------------------------------------------------------------
+// Direct (unpacked) path: used for tiny problems, for double, and as the portable fallback.
+// Follows the determinism contract exactly. Accumulates a row segment of JB columns at a time
+// (p outer, j inner) so the inner loop is contiguous in B when B is not transposed.
+// ---------------------------------------------------------------------------------------------
+#define DEFINE_DIRECT(NAME, T, FMA, KCMAX)                                                      \
+BP_INLINE void NAME(int transA, int transB, long m, long n, long k, T alpha, const T *a,        \
+                    long lda, const T *b, long ldb, T beta, T *c, long ldc) {                   \
+    enum { JB = 64 };                                                                           \
+    if (k <= 0) {                                                                               \
+        for (long i = 0; i < m; i++) {                                                          \
+            T *cr = c + i * ldc;                                                                \
+            if (beta == 0) { for (long j = 0; j < n; j++) cr[j] = 0; }                          \
+            else { for (long j = 0; j < n; j++) cr[j] = beta * cr[j]; }                         \
+        }                                                                                       \
+        return;                                                                                 \
+    }                                                                                           \
+    long nkb = kblock_count(k, KCMAX);                                                          \
+    T acc[JB];                                                                                  \
+    for (long i = 0; i < m; i++) {                                                              \
+        T *cr = c + i * ldc;                                                                    \
+        for (long j0 = 0; j0 < n; j0 += JB) {                                                   \
+            long nb = n - j0 < JB ? n - j0 : JB;                                                \
+            for (long kb = 0; kb < nkb; kb++) {                                                 \
+                long p0 = kblock_start(k, nkb, kb), p1 = kblock_start(k, nkb, kb + 1);          \
+                for (long j = 0; j < nb; j++) acc[j] = 0;                                       \
+                for (long p = p0; p < p1; p++) {                                                \
+                    T av = transA ? a[p * lda + i] : a[i * lda + p];                            \
+                    if (alpha != 1) av = alpha * av;                                            \
+                    if (!transB) {                                                              \
+                        const T *br = b + p * ldb + j0;                                         \
+                        for (long j = 0; j < nb; j++) acc[j] = FMA(av, br[j], acc[j]);          \
+                    } else {                                                                    \
+                        const T *bc = b + j0 * ldb + p;                                         \
+                        for (long j = 0; j < nb; j++) acc[j] = FMA(av, bc[j * ldb], acc[j]);    \
+                    }                                                                           \
+                }                                                                               \
+                T *cj = cr + j0;                                                                \
+                if (kb > 0) { for (long j = 0; j < nb; j++) cj[j] = cj[j] + acc[j]; }           \
+                else if (beta == 0) { for (long j = 0; j < nb; j++) cj[j] = acc[j]; }           \
+                else { for (long j = 0; j < nb; j++) cj[j] = FMA(beta, cj[j], acc[j]); }        \
+            }                                                                                   \
+        }                                                                                       \
+    }                                                                                           \
+}
+
+DEFINE_DIRECT(sgemm_direct, float, fmaf, S_KC)
+DEFINE_DIRECT(dgemm_direct, double, fma, D_KC)
+
+static void sgemm_portable(int tA, int tB, long m, long n, long k, float alpha, const float *a,
+                           long lda, const float *b, long ldb, float beta, float *c, long ldc) {
+    sgemm_direct(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+static void dgemm_portable(int tA, int tB, long m, long n, long k, double alpha, const double *a,
+                           long lda, const double *b, long ldb, double beta, double *c, long ldc) {
+    dgemm_direct(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Packing (generic C, inlined into the CPU-specific drivers so it is compiled for their ISA).
+// ---------------------------------------------------------------------------------------------
+
+/// Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] (times alpha) into ceil(mc/MR) strips; strip s holds,
+/// for each p, the MR values of rows s*MR .. s*MR+MR-1 (zero beyond mc).
+BP_INLINE void pack_a_f32(int transA, const float *a, long lda, long i0, long mc, long p0, long kc,
+                          float alpha, float *dst, const long MR) {
+    for (long s = 0; s < mc; s += MR) {
+        long mr = mc - s < MR ? mc - s : MR;
+        float *d = dst + s * kc;
+        if (transA) {
+            // op(A)[i][p] = a[p*lda + i]: MR contiguous values per p.
+            for (long p = 0; p < kc; p++) {
+                const float *src = a + (p0 + p) * lda + i0 + s;
+                float *dp = d + p * MR;
+                if (alpha == 1) { for (long r = 0; r < mr; r++) dp[r] = src[r]; }
+                else { for (long r = 0; r < mr; r++) dp[r] = alpha * src[r]; }
+                for (long r = mr; r < MR; r++) dp[r] = 0;
+            }
+        } else {
+            for (long r = 0; r < mr; r++) {
+                const float *src = a + (i0 + s + r) * lda + p0;
+                if (alpha == 1) { for (long p = 0; p < kc; p++) d[p * MR + r] = src[p]; }
+                else { for (long p = 0; p < kc; p++) d[p * MR + r] = alpha * src[p]; }
+            }
+            for (long r = mr; r < MR; r++)
+                for (long p = 0; p < kc; p++) d[p * MR + r] = 0;
+        }
+    }
+}
+
+/// Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into ceil(nc/NR) strips; strip s holds, for each p,
+/// the NR values of columns s*NR .. s*NR+NR-1 (zero beyond nc).
+BP_INLINE void pack_b_f32(int transB, const float *b, long ldb, long p0, long kc, long j0, long nc,
+                          float *dst, const long NR) {
+    for (long s = 0; s < nc; s += NR) {
+        long nr = nc - s < NR ? nc - s : NR;
+        float *d = dst + s * kc;
+        if (!transB) {
+            const float *src = b + p0 * ldb + j0 + s;
+            if (nr == NR) {
+                for (long p = 0; p < kc; p++)
+                    for (long j = 0; j < NR; j++) d[p * NR + j] = src[p * ldb + j];
+            } else {
+                for (long p = 0; p < kc; p++) {
+                    for (long j = 0; j < nr; j++) d[p * NR + j] = src[p * ldb + j];
+                    for (long j = nr; j < NR; j++) d[p * NR + j] = 0;
+                }
+            }
+        } else {
+            // op(B)[p][j] = b[j*ldb + p]: read each source row contiguously, scatter with stride NR.
+            for (long j = 0; j < nr; j++) {
+                const float *src = b + (j0 + s + j) * ldb + p0;
+                for (long p = 0; p < kc; p++) d[p * NR + j] = src[p];
+            }
+            for (long j = nr; j < NR; j++)
+                for (long p = 0; p < kc; p++) d[p * NR + j] = 0;
+        }
+    }
+}
+
+typedef void (*ukr_f32)(long kc, const float *ap, const float *bp, float *c, long ldc, long mr,
+                        long nr, int first, float beta);
+
+/// Blocked driver; MR, NR, MC, NC are compile-time constants after inlining.
+BP_INLINE void sgemm_blocked(int transA, int transB, long m, long n, long k, float alpha,
+                             const float *a, long lda, const float *b, long ldb, float beta,
+                             float *c, long ldc, const long MR, const long NR, const long MC,
+                             const long NC, ukr_f32 ukr) {
+    long nkb = kblock_count(k, S_KC);
+    float *abuf = bp_thread_buffer(sizeof(float) * (size_t)(MC * S_KC + S_KC * NC));
+    float *bbuf = abuf + MC * S_KC;
+    for (long ic = 0; ic < m; ic += MC) {
+        long mc = m - ic < MC ? m - ic : MC;
+        for (long kb = 0; kb < nkb; kb++) {
+            long p0 = kblock_start(k, nkb, kb), kc = kblock_start(k, nkb, kb + 1) - p0;
+            pack_a_f32(transA, a, lda, ic, mc, p0, kc, alpha, abuf, MR);
+            for (long jc = 0; jc < n; jc += NC) {
+                long nc = n - jc < NC ? n - jc : NC;
+                pack_b_f32(transB, b, ldb, p0, kc, jc, nc, bbuf, NR);
+                for (long ir = 0; ir < mc; ir += MR) {
+                    long mr = mc - ir < MR ? mc - ir : MR;
+                    const float *ap = abuf + ir * kc;
+                    float *crow = c + (ic + ir) * ldc + jc;
+                    for (long jr = 0; jr < nc; jr += NR) {
+                        long nr = nc - jr < NR ? nc - jr : NR;
+                        ukr(kc, ap, bbuf + jr * kc, crow + jr, ldc, mr, nr, kb == 0, beta);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#if BP_X86
+// ---------------------------------------------------------------------------------------------
+// AVX-512 float: 8 x 32 micro-kernel (16 zmm accumulators, broadcast-FMA).
+// ---------------------------------------------------------------------------------------------
+#define AVX512_TARGET __attribute__((target("avx512f,avx512vl,fma")))
+#define S512_MR 8
+#define S512_NR 32
+
+AVX512_TARGET
+static void ukr_s_avx512_8x32(long kc, const float *restrict ap, const float *restrict bp,
+                              float *c, long ldc, long mr, long nr, int first, float beta) {
+    __m512 acc[S512_MR][2];
+    for (int r = 0; r < S512_MR; r++) { acc[r][0] = _mm512_setzero_ps(); acc[r][1] = _mm512_setzero_ps(); }
+    for (long p = 0; p < kc; p++) {
+        __m512 b0 = _mm512_load_ps(bp), b1 = _mm512_load_ps(bp + 16);
+        for (int r = 0; r < S512_MR; r++) {
+            __m512 av = _mm512_set1_ps(ap[r]);
+            acc[r][0] = _mm512_fmadd_ps(av, b0, acc[r][0]);
+            acc[r][1] = _mm512_fmadd_ps(av, b1, acc[r][1]);
+        }
+        ap += S512_MR;
+        bp += S512_NR;
+    }
+    __mmask16 m0 = nr >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << nr) - 1);
+    __mmask16 m1 = nr >= 32 ? (__mmask16)0xFFFF : nr > 16 ? (__mmask16)((1u << (nr - 16)) - 1) : 0;
+    __m512 vb = _mm512_set1_ps(beta);
+    for (int r = 0; r < S512_MR; r++) {
+        if (r >= mr) break;
+        float *cr = c + r * ldc;
+        __m512 v0 = acc[r][0], v1 = acc[r][1];
+        if (!first) {
+            v0 = _mm512_add_ps(_mm512_maskz_loadu_ps(m0, cr), v0);
+            v1 = _mm512_add_ps(_mm512_maskz_loadu_ps(m1, cr + 16), v1);
+        } else if (beta != 0) {
+            v0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m0, cr), v0);
+            v1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m1, cr + 16), v1);
+        }
+        _mm512_mask_storeu_ps(cr, m0, v0);
+        _mm512_mask_storeu_ps(cr + 16, m1, v1);
+    }
+}
+
+AVX512_TARGET
+static void sgemm_avx512(int tA, int tB, long m, long n, long k, float alpha, const float *a,
+                         long lda, const float *b, long ldb, float beta, float *c, long ldc) {
+    if (k <= 0 || m * n * k < 4096) {
+        sgemm_direct(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        return;
+    }
+    sgemm_blocked(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, S512_MR, S512_NR, S_MC,
+                  S_NC, ukr_s_avx512_8x32);
+}
+
+AVX512_TARGET
+static void dgemm_avx512(int tA, int tB, long m, long n, long k, double alpha, const double *a,
+                         long lda, const double *b, long ldb, double beta, double *c, long ldc) {
+    dgemm_direct(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+// ---------------------------------------------------------------------------------------------
+// AVX2 + FMA: direct path only for now (vectorised by the compiler), same operation sequence.
+// ---------------------------------------------------------------------------------------------
+#define AVX2_TARGET __attribute__((target("avx2,fma")))
+
+AVX2_TARGET
+static void sgemm_avx2(int tA, int tB, long m, long n, long k, float alpha, const float *a,
+                       long lda, const float *b, long ldb, float beta, float *c, long ldc) {
+    sgemm_direct(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+AVX2_TARGET
+static void dgemm_avx2(int tA, int tB, long m, long n, long k, double alpha, const double *a,
+                       long lda, const double *b, long ldb, double beta, double *c, long ldc) {
+    dgemm_direct(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+#endif // BP_X86
+
+// ---------------------------------------------------------------------------------------------
+// Dispatch: chosen once (first call), cached in an atomic function pointer.
+// ---------------------------------------------------------------------------------------------
+typedef void (*sgemm_fn)(int, int, long, long, long, float, const float *, long, const float *,
+                         long, float, float *, long);
+typedef void (*dgemm_fn)(int, int, long, long, long, double, const double *, long, const double *,
+                         long, double, double *, long);
+
+static sgemm_fn s_impl;
+static dgemm_fn d_impl;
+
+static void choose_impl(void) {
+    sgemm_fn s = sgemm_portable;
+    dgemm_fn d = dgemm_portable;
+#if BP_X86
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+        __builtin_cpu_supports("fma")) {
+        s = sgemm_avx512; d = dgemm_avx512;
+    } else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+        s = sgemm_avx2; d = dgemm_avx2;
+    }
+#endif
+    __atomic_store_n(&d_impl, d, __ATOMIC_RELEASE);
+    __atomic_store_n(&s_impl, s, __ATOMIC_RELEASE);
+}
+
+void bp_sgemm(int transA, int transB, long m, long n, long k, float alpha, const float *a,
+              long lda, const float *b, long ldb, float beta, float *c, long ldc) {
+    if (m <= 0 || n <= 0) return;
+    sgemm_fn f = __atomic_load_n(&s_impl, __ATOMIC_ACQUIRE);
+    if (!f) { choose_impl(); f = __atomic_load_n(&s_impl, __ATOMIC_ACQUIRE); }
+    f(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+void bp_dgemm(int transA, int transB, long m, long n, long k, double alpha, const double *a,
+              long lda, const double *b, long ldb, double beta, double *c, long ldc) {
+    if (m <= 0 || n <= 0) return;
+    dgemm_fn f = __atomic_load_n(&d_impl, __ATOMIC_ACQUIRE);
+    if (!f) { choose_impl(); f = __atomic_load_n(&d_impl, __ATOMIC_ACQUIRE); }
+    f(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
