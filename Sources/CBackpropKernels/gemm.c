@@ -43,13 +43,24 @@
 #endif
 
 #define BP_INLINE static inline __attribute__((always_inline))
+#ifdef BP_PROFILE
+#define BP_PACK static __attribute__((noinline))
+#else
+#define BP_PACK BP_INLINE
+#endif
 
 // ---------------------------------------------------------------------------------------------
 // Blocking parameters (float). KC_MAX bounds the k-block; MC x KC (A block) and KC x NC (B block).
 // ---------------------------------------------------------------------------------------------
+#ifndef S_KC
 #define S_KC 384
+#endif
+#ifndef S_MC
 #define S_MC 264   // multiple of 12, 8 and 6
+#endif
+#ifndef S_NC
 #define S_NC 256   // multiple of 32 and 16
+#endif
 #define D_KC 256
 
 /// Number of k blocks and the size of block `b`: a function of k only (determinism contract).
@@ -147,7 +158,7 @@ static void dgemm_portable(int tA, int tB, long m, long n, long k, double alpha,
 
 /// Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] (times alpha) into ceil(mc/MR) strips; strip s holds,
 /// for each p, the MR values of rows s*MR .. s*MR+MR-1 (zero beyond mc).
-BP_INLINE void pack_a_f32(int transA, const float *a, long lda, long i0, long mc, long p0, long kc,
+BP_PACK void pack_a_f32(int transA, const float *a, long lda, long i0, long mc, long p0, long kc,
                           float alpha, float *dst, const long MR) {
     for (long s = 0; s < mc; s += MR) {
         long mr = mc - s < MR ? mc - s : MR;
@@ -175,7 +186,7 @@ BP_INLINE void pack_a_f32(int transA, const float *a, long lda, long i0, long mc
 
 /// Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into ceil(nc/NR) strips; strip s holds, for each p,
 /// the NR values of columns s*NR .. s*NR+NR-1 (zero beyond nc).
-BP_INLINE void pack_b_f32(int transB, const float *b, long ldb, long p0, long kc, long j0, long nc,
+BP_PACK void pack_b_f32(int transB, const float *b, long ldb, long p0, long kc, long j0, long nc,
                           float *dst, const long NR) {
     for (long s = 0; s < nc; s += NR) {
         long nr = nc - s < NR ? nc - s : NR;
@@ -203,6 +214,8 @@ BP_INLINE void pack_b_f32(int transB, const float *b, long ldb, long p0, long kc
     }
 }
 
+typedef void (*pack_a_fn)(int, const float *, long, long, long, long, long, float, float *);
+typedef void (*pack_b_fn)(int, const float *, long, long, long, long, long, float *);
 typedef void (*ukr_f32)(long kc, const float *ap, const float *bp, float *c, long ldc, long mr,
                         long nr, int first, float beta);
 
@@ -210,7 +223,7 @@ typedef void (*ukr_f32)(long kc, const float *ap, const float *bp, float *c, lon
 BP_INLINE void sgemm_blocked(int transA, int transB, long m, long n, long k, float alpha,
                              const float *a, long lda, const float *b, long ldb, float beta,
                              float *c, long ldc, const long MR, const long NR, const long MC,
-                             const long NC, ukr_f32 ukr) {
+                             const long NC, pack_a_fn pack_a, pack_b_fn pack_b, ukr_f32 ukr) {
     long nkb = kblock_count(k, S_KC);
     float *abuf = bp_thread_buffer(sizeof(float) * (size_t)(MC * S_KC + S_KC * NC));
     float *bbuf = abuf + MC * S_KC;
@@ -218,10 +231,10 @@ BP_INLINE void sgemm_blocked(int transA, int transB, long m, long n, long k, flo
         long mc = m - ic < MC ? m - ic : MC;
         for (long kb = 0; kb < nkb; kb++) {
             long p0 = kblock_start(k, nkb, kb), kc = kblock_start(k, nkb, kb + 1) - p0;
-            pack_a_f32(transA, a, lda, ic, mc, p0, kc, alpha, abuf, MR);
+            pack_a(transA, a, lda, ic, mc, p0, kc, alpha, abuf);
             for (long jc = 0; jc < n; jc += NC) {
                 long nc = n - jc < NC ? n - jc : NC;
-                pack_b_f32(transB, b, ldb, p0, kc, jc, nc, bbuf, NR);
+                pack_b(transB, b, ldb, p0, kc, jc, nc, bbuf);
                 for (long ir = 0; ir < mc; ir += MR) {
                     long mr = mc - ir < MR ? mc - ir : MR;
                     const float *ap = abuf + ir * kc;
@@ -243,38 +256,132 @@ BP_INLINE void sgemm_blocked(int transA, int transB, long m, long n, long k, flo
 #define AVX512_TARGET __attribute__((target("avx512f,avx512vl,fma")))
 #define S512_MR 8
 #define S512_NR 32
+#ifndef BP_PF
+#define BP_PF 0
+#endif
 
+#define DEFINE_UKR_S512(NAME, MR)                                                               \
+AVX512_TARGET                                                                                   \
+static void NAME(long kc, const float *restrict ap, const float *restrict bp, float *c,         \
+                 long ldc, long mr, long nr, int first, float beta) {                           \
+    __m512 acc[MR][2];                                                                          \
+    for (int r = 0; r < MR; r++) { acc[r][0] = _mm512_setzero_ps(); acc[r][1] = _mm512_setzero_ps(); } \
+    for (long p = 0; p < kc; p++) {                                                             \
+        if (BP_PF) _mm_prefetch((const char *)(bp + BP_PF * 32), _MM_HINT_T0);                  \
+        if (BP_PF) _mm_prefetch((const char *)(bp + BP_PF * 32 + 16), _MM_HINT_T0);             \
+        __m512 b0 = _mm512_load_ps(bp), b1 = _mm512_load_ps(bp + 16);                           \
+        for (int r = 0; r < MR; r++) {                                                          \
+            __m512 av = _mm512_set1_ps(ap[r]);                                                  \
+            acc[r][0] = _mm512_fmadd_ps(av, b0, acc[r][0]);                                     \
+            acc[r][1] = _mm512_fmadd_ps(av, b1, acc[r][1]);                                     \
+        }                                                                                       \
+        ap += MR;                                                                               \
+        bp += 32;                                                                               \
+    }                                                                                           \
+    __mmask16 m0 = nr >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << nr) - 1);                  \
+    __mmask16 m1 = nr >= 32 ? (__mmask16)0xFFFF : nr > 16 ? (__mmask16)((1u << (nr - 16)) - 1) : 0; \
+    __m512 vb = _mm512_set1_ps(beta);                                                           \
+    for (int r = 0; r < MR; r++) {                                                              \
+        if (r >= mr) break;                                                                     \
+        float *cr = c + r * ldc;                                                                \
+        __m512 v0 = acc[r][0], v1 = acc[r][1];                                                  \
+        if (!first) {                                                                           \
+            v0 = _mm512_add_ps(_mm512_maskz_loadu_ps(m0, cr), v0);                              \
+            v1 = _mm512_add_ps(_mm512_maskz_loadu_ps(m1, cr + 16), v1);                         \
+        } else if (beta != 0) {                                                                 \
+            v0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m0, cr), v0);                        \
+            v1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m1, cr + 16), v1);                   \
+        }                                                                                       \
+        _mm512_mask_storeu_ps(cr, m0, v0);                                                      \
+        _mm512_mask_storeu_ps(cr + 16, m1, v1);                                                 \
+    }                                                                                           \
+}
+
+DEFINE_UKR_S512(ukr_s_avx512, S512_MR)
+
+// Packing with explicit vector code (the generic loops above stay for edges and other paths).
+BP_INLINE __attribute__((target("avx2,fma"))) void transpose8x8(__m256 r[8]) {
+    __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+    __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+    __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+    __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
+    __m256 s0 = _mm256_shuffle_ps(t0, t2, 0x44), s1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+    __m256 s2 = _mm256_shuffle_ps(t1, t3, 0x44), s3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+    __m256 s4 = _mm256_shuffle_ps(t4, t6, 0x44), s5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+    __m256 s6 = _mm256_shuffle_ps(t5, t7, 0x44), s7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+    r[0] = _mm256_permute2f128_ps(s0, s4, 0x20); r[1] = _mm256_permute2f128_ps(s1, s5, 0x20);
+    r[2] = _mm256_permute2f128_ps(s2, s6, 0x20); r[3] = _mm256_permute2f128_ps(s3, s7, 0x20);
+    r[4] = _mm256_permute2f128_ps(s0, s4, 0x31); r[5] = _mm256_permute2f128_ps(s1, s5, 0x31);
+    r[6] = _mm256_permute2f128_ps(s2, s6, 0x31); r[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
+}
+
+/// pack_a_f32 for MR == 8 with vector code (same result, including alpha rounding).
 AVX512_TARGET
-static void ukr_s_avx512_8x32(long kc, const float *restrict ap, const float *restrict bp,
-                              float *c, long ldc, long mr, long nr, int first, float beta) {
-    __m512 acc[S512_MR][2];
-    for (int r = 0; r < S512_MR; r++) { acc[r][0] = _mm512_setzero_ps(); acc[r][1] = _mm512_setzero_ps(); }
-    for (long p = 0; p < kc; p++) {
-        __m512 b0 = _mm512_load_ps(bp), b1 = _mm512_load_ps(bp + 16);
-        for (int r = 0; r < S512_MR; r++) {
-            __m512 av = _mm512_set1_ps(ap[r]);
-            acc[r][0] = _mm512_fmadd_ps(av, b0, acc[r][0]);
-            acc[r][1] = _mm512_fmadd_ps(av, b1, acc[r][1]);
+static void pack_a_f32_mr8_avx512(int transA, const float *a, long lda, long i0, long mc, long p0,
+                                  long kc, float alpha, float *dst) {
+    const __m256 va = _mm256_set1_ps(alpha);
+    const int scale = alpha != 1;
+    for (long s = 0; s < mc; s += 8) {
+        long mr = mc - s < 8 ? mc - s : 8;
+        float *d = dst + s * kc;
+        if (transA) {
+            __mmask8 mk = (__mmask8)((1u << mr) - 1);
+            for (long p = 0; p < kc; p++) {
+                __m256 v = _mm256_maskz_loadu_ps(mk, a + (p0 + p) * lda + i0 + s);
+                if (scale) v = _mm256_mul_ps(va, v);
+                _mm256_store_ps(d + p * 8, v);
+            }
+        } else if (mr == 8) {
+            const float *src = a + (i0 + s) * lda + p0;
+            long p = 0;
+            for (; p + 8 <= kc; p += 8) {
+                __m256 r[8];
+                for (int q = 0; q < 8; q++) r[q] = _mm256_loadu_ps(src + q * lda + p);
+                transpose8x8(r);
+                for (int q = 0; q < 8; q++) {
+                    __m256 v = scale ? _mm256_mul_ps(va, r[q]) : r[q];
+                    _mm256_store_ps(d + (p + q) * 8, v);
+                }
+            }
+            for (; p < kc; p++)
+                for (long r = 0; r < 8; r++) d[p * 8 + r] = scale ? alpha * src[r * lda + p] : src[r * lda + p];
+        } else {
+            pack_a_f32(transA, a, lda, i0 + s, mr, p0, kc, alpha, d, 8);
         }
-        ap += S512_MR;
-        bp += S512_NR;
     }
-    __mmask16 m0 = nr >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << nr) - 1);
-    __mmask16 m1 = nr >= 32 ? (__mmask16)0xFFFF : nr > 16 ? (__mmask16)((1u << (nr - 16)) - 1) : 0;
-    __m512 vb = _mm512_set1_ps(beta);
-    for (int r = 0; r < S512_MR; r++) {
-        if (r >= mr) break;
-        float *cr = c + r * ldc;
-        __m512 v0 = acc[r][0], v1 = acc[r][1];
-        if (!first) {
-            v0 = _mm512_add_ps(_mm512_maskz_loadu_ps(m0, cr), v0);
-            v1 = _mm512_add_ps(_mm512_maskz_loadu_ps(m1, cr + 16), v1);
-        } else if (beta != 0) {
-            v0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m0, cr), v0);
-            v1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m1, cr + 16), v1);
+}
+
+/// pack_b_f32 for NR == 32 with vector code.
+AVX512_TARGET
+static void pack_b_f32_nr32_avx512(int transB, const float *b, long ldb, long p0, long kc, long j0,
+                                   long nc, float *dst) {
+    for (long s = 0; s < nc; s += 32) {
+        long nr = nc - s < 32 ? nc - s : 32;
+        float *d = dst + s * kc;
+        if (!transB) {
+            __mmask16 m0 = nr >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << nr) - 1);
+            __mmask16 m1 = nr >= 32 ? (__mmask16)0xFFFF : nr > 16 ? (__mmask16)((1u << (nr - 16)) - 1) : 0;
+            const float *src = b + p0 * ldb + j0 + s;
+            for (long p = 0; p < kc; p++) {
+                _mm512_store_ps(d + p * 32, _mm512_maskz_loadu_ps(m0, src + p * ldb));
+                _mm512_store_ps(d + p * 32 + 16, _mm512_maskz_loadu_ps(m1, src + p * ldb + 16));
+            }
+        } else if (nr == 32) {
+            const float *src = b + (j0 + s) * ldb + p0;
+            long p = 0;
+            for (; p + 8 <= kc; p += 8) {
+                for (int g = 0; g < 4; g++) {
+                    __m256 r[8];
+                    for (int q = 0; q < 8; q++) r[q] = _mm256_loadu_ps(src + (g * 8 + q) * ldb + p);
+                    transpose8x8(r);
+                    for (int q = 0; q < 8; q++) _mm256_store_ps(d + (p + q) * 32 + g * 8, r[q]);
+                }
+            }
+            for (; p < kc; p++)
+                for (long j = 0; j < 32; j++) d[p * 32 + j] = src[j * ldb + p];
+        } else {
+            pack_b_f32(transB, b, ldb, p0, kc, j0 + s, nr, d, 32);
         }
-        _mm512_mask_storeu_ps(cr, m0, v0);
-        _mm512_mask_storeu_ps(cr + 16, m1, v1);
     }
 }
 
@@ -286,7 +393,7 @@ static void sgemm_avx512(int tA, int tB, long m, long n, long k, float alpha, co
         return;
     }
     sgemm_blocked(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, S512_MR, S512_NR, S_MC,
-                  S_NC, ukr_s_avx512_8x32);
+                  S_NC, pack_a_f32_mr8_avx512, pack_b_f32_nr32_avx512, ukr_s_avx512);
 }
 
 AVX512_TARGET
