@@ -324,7 +324,17 @@ static void pack_a_f32_mr8_avx512(int transA, const float *a, long lda, long i0,
     for (long s = 0; s < mc; s += 8) {
         long mr = mc - s < 8 ? mc - s : 8;
         float *d = dst + s * kc;
-        if (transA) {
+        if (transA && mc - s >= 16) {
+            // Two strips at once: 16 contiguous values (a whole cache line) per source row.
+            float *d2 = d + 8 * kc;
+            for (long p = 0; p < kc; p++) {
+                __m512 v = _mm512_loadu_ps(a + (p0 + p) * lda + i0 + s);
+                if (scale) v = _mm512_mul_ps(_mm512_set1_ps(alpha), v);
+                _mm256_store_ps(d + p * 8, _mm512_castps512_ps256(v));
+                _mm256_store_ps(d2 + p * 8, _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
+            }
+            s += 8;
+        } else if (transA) {
             __mmask8 mk = (__mmask8)((1u << mr) - 1);
             for (long p = 0; p < kc; p++) {
                 __m256 v = _mm256_maskz_loadu_ps(mk, a + (p0 + p) * lda + i0 + s);
@@ -369,6 +379,17 @@ static void pack_b_f32_nr32_avx512(int transB, const float *b, long ldb, long p0
         } else if (nr == 32) {
             const float *src = b + (j0 + s) * ldb + p0;
             long p = 0;
+            // 16 values of p (a whole cache line) per source row before moving to the next rows.
+            for (; p + 16 <= kc; p += 16) {
+                for (int g = 0; g < 4; g++) {
+                    for (int h = 0; h < 16; h += 8) {
+                        __m256 r[8];
+                        for (int q = 0; q < 8; q++) r[q] = _mm256_loadu_ps(src + (g * 8 + q) * ldb + p + h);
+                        transpose8x8(r);
+                        for (int q = 0; q < 8; q++) _mm256_store_ps(d + (p + h + q) * 32 + g * 8, r[q]);
+                    }
+                }
+            }
             for (; p + 8 <= kc; p += 8) {
                 for (int g = 0; g < 4; g++) {
                     __m256 r[8];

@@ -12,8 +12,8 @@ import CBackpropKernels
 /// an operation sequence that depends only on k, alpha and beta (see the contract at the top of
 /// `gemm.c`), so results are bit-identical whatever the thread count and split.
 enum MatrixMultiply {
-    /// Rows per split unit: a multiple of the C kernels' micro-tile heights (8, 6).
-    private static let rowGranule = 24
+    /// Rows per split unit: the AVX-512 micro-tile height of the C kernel.
+    private static let rowGranule = 8
     /// Columns per split unit: a multiple of the C kernels' micro-tile widths (32, 16).
     private static let columnGranule = 32
 
