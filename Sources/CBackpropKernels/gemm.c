@@ -62,6 +62,9 @@
 #define S_NC 256   // multiple of 32 and 16
 #endif
 #define D_KC 256
+#ifndef BP_DIRECT_B_MAX_M
+#define BP_DIRECT_B_MAX_M 256
+#endif
 
 /// Number of k blocks and the size of block `b`: a function of k only (determinism contract).
 BP_INLINE long kblock_count(long k, long kcmax) { return (k + kcmax - 1) / kcmax; }
@@ -216,8 +219,10 @@ BP_PACK void pack_b_f32(int transB, const float *b, long ldb, long p0, long kc, 
 
 typedef void (*pack_a_fn)(int, const float *, long, long, long, long, long, float, float *);
 typedef void (*pack_b_fn)(int, const float *, long, long, long, long, long, float *);
-typedef void (*ukr_f32)(long kc, const float *ap, const float *bp, float *c, long ldc, long mr,
-                        long nr, int first, float beta);
+/// Micro-kernel: C[mr x nr] (+)= A strip (kc x MR, packed) * B strip (kc rows of NR values, row p
+/// at bp + p * ldbp: ldbp == NR for a packed strip, ldb when reading B in place).
+typedef void (*ukr_f32)(long kc, const float *ap, const float *bp, long ldbp, float *c, long ldc,
+                        long mr, long nr, int first, float beta);
 
 /// Blocked driver; MR, NR, MC, NC are compile-time constants after inlining.
 BP_INLINE void sgemm_blocked(int transA, int transB, long m, long n, long k, float alpha,
@@ -227,11 +232,35 @@ BP_INLINE void sgemm_blocked(int transA, int transB, long m, long n, long k, flo
     long nkb = kblock_count(k, S_KC);
     float *abuf = bp_thread_buffer(sizeof(float) * (size_t)(MC * S_KC + S_KC * NC));
     float *bbuf = abuf + MC * S_KC;
+    // B is read in place (unaligned loads) when it is not transposed and C has few rows.
+    int direct_b = !transB && m <= BP_DIRECT_B_MAX_M;
     for (long ic = 0; ic < m; ic += MC) {
         long mc = m - ic < MC ? m - ic : MC;
         for (long kb = 0; kb < nkb; kb++) {
             long p0 = kblock_start(k, nkb, kb), kc = kblock_start(k, nkb, kb + 1) - p0;
             pack_a(transA, a, lda, ic, mc, p0, kc, alpha, abuf);
+            if (direct_b) {
+                // Few rows: B is read only ceil(m / MR) times, so packing it would cost more than
+                // it saves. Full NR-wide strips are read in place; only the ragged last strip is
+                // packed (zero padded) so the kernel never reads past the end of a row of B.
+                long nfull = n / NR * NR;
+                if (nfull < n) pack_b(transB, b, ldb, p0, kc, nfull, n - nfull, bbuf);
+                for (long jc = 0; jc < n; jc += NC) {
+                    long jend = n - jc < NC ? n : jc + NC;
+                    for (long ir = 0; ir < mc; ir += MR) {
+                        long mr = mc - ir < MR ? mc - ir : MR;
+                        const float *ap = abuf + ir * kc;
+                        float *crow = c + (ic + ir) * ldc;
+                        for (long jr = jc; jr < jend; jr += NR) {
+                            if (jr < nfull)
+                                ukr(kc, ap, b + p0 * ldb + jr, ldb, crow + jr, ldc, mr, NR, kb == 0, beta);
+                            else
+                                ukr(kc, ap, bbuf, NR, crow + jr, ldc, mr, n - nfull, kb == 0, beta);
+                        }
+                    }
+                }
+                continue;
+            }
             for (long jc = 0; jc < n; jc += NC) {
                 long nc = n - jc < NC ? n - jc : NC;
                 pack_b(transB, b, ldb, p0, kc, jc, nc, bbuf);
@@ -241,7 +270,7 @@ BP_INLINE void sgemm_blocked(int transA, int transB, long m, long n, long k, flo
                     float *crow = c + (ic + ir) * ldc + jc;
                     for (long jr = 0; jr < nc; jr += NR) {
                         long nr = nc - jr < NR ? nc - jr : NR;
-                        ukr(kc, ap, bbuf + jr * kc, crow + jr, ldc, mr, nr, kb == 0, beta);
+                        ukr(kc, ap, bbuf + jr * kc, NR, crow + jr, ldc, mr, nr, kb == 0, beta);
                     }
                 }
             }
@@ -262,21 +291,21 @@ BP_INLINE void sgemm_blocked(int transA, int transB, long m, long n, long k, flo
 
 #define DEFINE_UKR_S512(NAME, MR)                                                               \
 AVX512_TARGET                                                                                   \
-static void NAME(long kc, const float *restrict ap, const float *restrict bp, float *c,         \
-                 long ldc, long mr, long nr, int first, float beta) {                           \
+static void NAME(long kc, const float *restrict ap, const float *restrict bp, long ldbp,       \
+                 float *c, long ldc, long mr, long nr, int first, float beta) {                 \
     __m512 acc[MR][2];                                                                          \
     for (int r = 0; r < MR; r++) { acc[r][0] = _mm512_setzero_ps(); acc[r][1] = _mm512_setzero_ps(); } \
     for (long p = 0; p < kc; p++) {                                                             \
         if (BP_PF) _mm_prefetch((const char *)(bp + BP_PF * 32), _MM_HINT_T0);                  \
         if (BP_PF) _mm_prefetch((const char *)(bp + BP_PF * 32 + 16), _MM_HINT_T0);             \
-        __m512 b0 = _mm512_load_ps(bp), b1 = _mm512_load_ps(bp + 16);                           \
+        __m512 b0 = _mm512_loadu_ps(bp), b1 = _mm512_loadu_ps(bp + 16);                         \
         for (int r = 0; r < MR; r++) {                                                          \
             __m512 av = _mm512_set1_ps(ap[r]);                                                  \
             acc[r][0] = _mm512_fmadd_ps(av, b0, acc[r][0]);                                     \
             acc[r][1] = _mm512_fmadd_ps(av, b1, acc[r][1]);                                     \
         }                                                                                       \
         ap += MR;                                                                               \
-        bp += 32;                                                                               \
+        bp += ldbp;                                                                             \
     }                                                                                           \
     __mmask16 m0 = nr >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << nr) - 1);                  \
     __mmask16 m1 = nr >= 32 ? (__mmask16)0xFFFF : nr > 16 ? (__mmask16)((1u << (nr - 16)) - 1) : 0; \
@@ -432,19 +461,19 @@ static void dgemm_avx512(int tA, int tB, long m, long n, long k, double alpha, c
 #define S256_NR 16
 
 AVX2_TARGET
-static void ukr_s_avx2(long kc, const float *restrict ap, const float *restrict bp, float *c,
-                       long ldc, long mr, long nr, int first, float beta) {
+static void ukr_s_avx2(long kc, const float *restrict ap, const float *restrict bp, long ldbp,
+                       float *c, long ldc, long mr, long nr, int first, float beta) {
     __m256 acc[S256_MR][2];
     for (int r = 0; r < S256_MR; r++) { acc[r][0] = _mm256_setzero_ps(); acc[r][1] = _mm256_setzero_ps(); }
     for (long p = 0; p < kc; p++) {
-        __m256 b0 = _mm256_load_ps(bp), b1 = _mm256_load_ps(bp + 8);
+        __m256 b0 = _mm256_loadu_ps(bp), b1 = _mm256_loadu_ps(bp + 8);
         for (int r = 0; r < S256_MR; r++) {
             __m256 av = _mm256_broadcast_ss(ap + r);
             acc[r][0] = _mm256_fmadd_ps(av, b0, acc[r][0]);
             acc[r][1] = _mm256_fmadd_ps(av, b1, acc[r][1]);
         }
         ap += S256_MR;
-        bp += S256_NR;
+        bp += ldbp;
     }
     // Edge tiles go through a padded copy of C so the same vector operations apply.
     float tmp[S256_MR * S256_NR];
