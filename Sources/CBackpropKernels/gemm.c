@@ -56,7 +56,7 @@
 #define S_KC 384
 #endif
 #ifndef S_MC
-#define S_MC 264   // multiple of 12, 8 and 6
+#define S_MC 528   // multiple of 8 and 6
 #endif
 #ifndef S_NC
 #define S_NC 256   // multiple of 32 and 16
@@ -285,9 +285,6 @@ BP_INLINE void sgemm_blocked(int transA, int transB, long m, long n, long k, flo
 #define AVX512_TARGET __attribute__((target("avx512f,avx512vl,fma")))
 #define S512_MR 8
 #define S512_NR 32
-#ifndef BP_PF
-#define BP_PF 0
-#endif
 
 #define DEFINE_UKR_S512(NAME, MR)                                                               \
 AVX512_TARGET                                                                                   \
@@ -296,8 +293,6 @@ static void NAME(long kc, const float *restrict ap, const float *restrict bp, lo
     __m512 acc[MR][2];                                                                          \
     for (int r = 0; r < MR; r++) { acc[r][0] = _mm512_setzero_ps(); acc[r][1] = _mm512_setzero_ps(); } \
     for (long p = 0; p < kc; p++) {                                                             \
-        if (BP_PF) _mm_prefetch((const char *)(bp + BP_PF * 32), _MM_HINT_T0);                  \
-        if (BP_PF) _mm_prefetch((const char *)(bp + BP_PF * 32 + 16), _MM_HINT_T0);             \
         __m512 b0 = _mm512_loadu_ps(bp), b1 = _mm512_loadu_ps(bp + 16);                         \
         for (int r = 0; r < MR; r++) {                                                          \
             __m512 av = _mm512_set1_ps(ap[r]);                                                  \
