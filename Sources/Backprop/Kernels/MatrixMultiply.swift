@@ -25,12 +25,17 @@ enum MatrixMultiply {
         if m == 0 || n == 0 { return }
         let work = m * n * max(k, 1)
         let threads = Threading.threadCount
-        // Split along the longer side of C: each thread then re-packs only the smaller operand.
-        let splitRows = m >= n
+        // Which split duplicates the least packing: with a row split every thread packs all of
+        // op(B) (unless B is not transposed and the row blocks are small enough for the kernel to
+        // read B in place, see BP_DIRECT_B_MAX_M in gemm.c); with a column split every thread
+        // packs all of op(A). Either way the results are the same.
+        let rowsPerThread = (m + threads - 1) / max(threads, 1)
+        let splitRows = (!transB && rowsPerThread <= 256) || m >= n
         let units = splitRows
             ? (m + rowGranule - 1) / rowGranule
             : (n + columnGranule - 1) / columnGranule
-        let parts = (threads <= 1 || work < 1 << 18) ? 1 : min(threads, units)
+        // Below ~2 MFLOP the thread hand-off costs more than it saves.
+        let parts = (threads <= 1 || work < 1 << 20) ? 1 : min(threads, units)
         if parts == 1 {
             kernel(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
                    a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
