@@ -542,20 +542,39 @@ typedef void (*dgemm_fn)(int, int, long, long, long, double, const double *, lon
 static sgemm_fn s_impl;
 static dgemm_fn d_impl;
 
-static void choose_impl(void) {
-    sgemm_fn s = sgemm_portable;
-    dgemm_fn d = dgemm_portable;
+/// Best code path this CPU supports: BP_GEMM_ISA_AVX512, BP_GEMM_ISA_AVX2 or BP_GEMM_ISA_PORTABLE.
+static int best_isa(void) {
 #if BP_X86
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
-        __builtin_cpu_supports("fma")) {
-        s = sgemm_avx512; d = dgemm_avx512;
-    } else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-        s = sgemm_avx2; d = dgemm_avx2;
-    }
+        __builtin_cpu_supports("fma"))
+        return BP_GEMM_ISA_AVX512;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+        return BP_GEMM_ISA_AVX2;
+#endif
+    return BP_GEMM_ISA_PORTABLE;
+}
+
+static void install_isa(int isa) {
+    sgemm_fn s = sgemm_portable;
+    dgemm_fn d = dgemm_portable;
+#if BP_X86
+    if (isa == BP_GEMM_ISA_AVX512) { s = sgemm_avx512; d = dgemm_avx512; }
+    else if (isa == BP_GEMM_ISA_AVX2) { s = sgemm_avx2; d = dgemm_avx2; }
+#else
+    (void)isa;
 #endif
     __atomic_store_n(&d_impl, d, __ATOMIC_RELEASE);
     __atomic_store_n(&s_impl, s, __ATOMIC_RELEASE);
+}
+
+static void choose_impl(void) { install_isa(best_isa()); }
+
+int bp_gemm_select_isa(int isa) {
+    int best = best_isa();
+    if (isa <= 0 || isa > best) isa = best;
+    install_isa(isa);
+    return isa;
 }
 
 void bp_sgemm(int transA, int transB, long m, long n, long k, float alpha, const float *a,

@@ -1,3 +1,4 @@
+import CBackpropKernels
 import Testing
 @testable import Backprop
 
@@ -161,6 +162,38 @@ struct MatrixMultiplyKernelTests {
                         let ref = sum + old
                         let tol = 2 * Double(Float.ulpOfOne) * Double(k + 3) * (sumAbs + abs(old))
                         #expect(abs(Double(r1.c[i * cs.ldc + j]) - ref) <= tol)
+                    }
+                }
+            }
+        }
+    }
+}
+
+
+extension MatrixMultiplyKernelTests {
+    /// Every code path of the C kernels (portable, AVX2, AVX-512, as far as this CPU supports
+    /// them) must give bit-identical results.
+    @Test func allCodePathsAreBitIdentical() {
+        defer { _ = bp_gemm_select_isa(Int32(BP_GEMM_ISA_BEST)) }
+        let best = bp_gemm_select_isa(Int32(BP_GEMM_ISA_BEST))
+        let shapes: [(Int, Int, Int)] = [(7, 13, 5), (33, 65, 17), (20, 450, 70), (70, 40, 300)]
+        for (idx, (m, k, n)) in shapes.enumerated() {
+            for tA in [false, true] {
+                for tB in [false, true] {
+                    let cs = Case(transA: tA, transB: tB, m: m, n: n, k: k, pad: 2, alpha: 1.5, beta: idx % 2 == 0 ? 0 : 0.5)
+                    var reference: [Float]? = nil
+                    var referenceD: [Double]? = nil
+                    for isa in 1...Int(best) {
+                        #expect(bp_gemm_select_isa(Int32(isa)) == Int32(isa))
+                        let f = Self.run(cs, Float.self, threads: 1, seed: UInt64(idx + 31)).c
+                        let d = Self.run(cs, Double.self, threads: 1, seed: UInt64(idx + 31)).c
+                        if let r = reference, let rd = referenceD {
+                            #expect(zip(r, f).allSatisfy { Self.identical($0, $1) }, "Float path \(isa) differs: tA=\(tA) tB=\(tB) \(m)x\(k)x\(n)")
+                            #expect(zip(rd, d).allSatisfy { Self.identical($0, $1) }, "Double path \(isa) differs: tA=\(tA) tB=\(tB) \(m)x\(k)x\(n)")
+                        } else {
+                            reference = f
+                            referenceD = d
+                        }
                     }
                 }
             }
