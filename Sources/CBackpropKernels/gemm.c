@@ -441,10 +441,74 @@ static void sgemm_avx512(int tA, int tB, long m, long n, long k, float alpha, co
                   S_NC, pack_a_f32_mr8_avx512, pack_b_f32_nr32_avx512, ukr_s_avx512);
 }
 
+// AVX-512 double: no packing of A; 4 rows x 32 columns of C per register tile (16 zmm
+// accumulators). op(B) is read in place when not transposed, else a kc x 32 panel of it is
+// packed into the per-thread buffer. Same operation sequence as dgemm_direct.
 AVX512_TARGET
 static void dgemm_avx512(int tA, int tB, long m, long n, long k, double alpha, const double *a,
                          long lda, const double *b, long ldb, double beta, double *c, long ldc) {
-    dgemm_direct(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    if (k <= 0 || m * n * k < 4096) {
+        dgemm_direct(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        return;
+    }
+    enum { DR = 4, DC = 32 };
+    long nkb = kblock_count(k, D_KC);
+    double *panel = tB ? bp_thread_buffer(sizeof(double) * D_KC * DC) : NULL;
+    const __m512d valpha = _mm512_set1_pd(alpha), vbeta = _mm512_set1_pd(beta);
+    for (long kb = 0; kb < nkb; kb++) {
+        long p0 = kblock_start(k, nkb, kb), kc = kblock_start(k, nkb, kb + 1) - p0;
+        for (long j0 = 0; j0 < n; j0 += DC) {
+            long nc = n - j0 < DC ? n - j0 : DC;
+            __mmask8 mk[4];
+            for (int v = 0; v < 4; v++) {
+                long left = nc - v * 8;
+                mk[v] = left >= 8 ? (__mmask8)0xFF : left > 0 ? (__mmask8)((1u << left) - 1) : 0;
+            }
+            const double *bpan;
+            long ldbp;
+            if (tB) {
+                for (long p = 0; p < kc; p++)
+                    for (long j = 0; j < DC; j++)
+                        panel[p * DC + j] = j < nc ? b[(j0 + j) * ldb + p0 + p] : 0.0;
+                bpan = panel;
+                ldbp = DC;
+            } else {
+                bpan = b + p0 * ldb + j0;
+                ldbp = ldb;
+            }
+            for (long i0 = 0; i0 < m; i0 += DR) {
+                long mr = m - i0 < DR ? m - i0 : DR;
+                // Rows past the end of C reuse the last row (computed, never stored).
+                long rows[DR];
+                for (int r = 0; r < DR; r++) rows[r] = i0 + (r < mr ? r : mr - 1);
+                __m512d acc[DR][4];
+                for (int r = 0; r < DR; r++)
+                    for (int v = 0; v < 4; v++) acc[r][v] = _mm512_setzero_pd();
+                for (long p = 0; p < kc; p++) {
+                    const double *br = bpan + p * ldbp;
+                    __m512d bv[4];
+                    for (int v = 0; v < 4; v++) bv[v] = _mm512_maskz_loadu_pd(mk[v], br + v * 8);
+                    for (int r = 0; r < DR; r++) {
+                        double x = tA ? a[(p0 + p) * lda + rows[r]] : a[rows[r] * lda + p0 + p];
+                        __m512d av = _mm512_set1_pd(x);
+                        if (alpha != 1) av = _mm512_mul_pd(valpha, av);
+                        for (int v = 0; v < 4; v++) acc[r][v] = _mm512_fmadd_pd(av, bv[v], acc[r][v]);
+                    }
+                }
+                for (int r = 0; r < DR; r++) {
+                    if (r >= mr) break;
+                    double *cr = c + (i0 + r) * ldc + j0;
+                    for (int v = 0; v < 4; v++) {
+                        if (!mk[v]) break;
+                        __m512d out = acc[r][v];
+                        if (kb > 0) out = _mm512_add_pd(_mm512_maskz_loadu_pd(mk[v], cr + v * 8), out);
+                        else if (beta != 0) out = _mm512_fmadd_pd(vbeta, _mm512_maskz_loadu_pd(mk[v], cr + v * 8), out);
+                        _mm512_mask_storeu_pd(cr + v * 8, mk[v], out);
+                    }
+                }
+            }
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
