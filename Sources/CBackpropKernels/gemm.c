@@ -1,22 +1,28 @@
 // Matrix multiply kernels: C = alpha * op(A) * op(B) + beta * C, row-major.
 //
-// Structure (Goto / BLIS):
+// Float, AVX-512 (8 x 32 micro-tile) and AVX2 (6 x 16) -- structure after Goto / BLIS:
 //   for each block of MC rows of C
-//     for each block of KC of the summation index (k is cut into equal blocks, see below)
-//       pack op(A)[rows, kblock] into MR-tall strips (alpha folded in)        -> L2/L3
+//     for each block of the summation index (k cut into equal blocks <= S_KC, see below)
+//       pack op(A)[rows, kblock] into MR-tall strips (alpha folded in)
 //       for each block of NC columns of C
-//         pack op(B)[kblock, cols] into NR-wide strips (zero padded)         -> L2
+//         pack op(B)[kblock, cols] into NR-wide strips (zero padded)         -> stays in L2
 //         for each MR-row strip of A (stays in L1 while ...)
-//           for each NR-column strip of B (... B strips stream from L2)
-//             MR x NR register-blocked micro-kernel
+//           for each NR-column strip of B (... the B strips stream from L2)
+//             MR x NR register-blocked micro-kernel, masked stores on ragged edges
+// When B is not transposed and C has few rows (<= BP_DIRECT_B_MAX_M) B is not packed: the
+// kernel reads its rows in place (only the ragged last strip is packed).
 // The transposes of A and B are absorbed by the packing routines, so no transposed copy of a
-// whole matrix is ever made.
+// whole matrix is ever made. Packing buffers are per thread, allocated once (bp_thread_buffer).
+// Double, AVX-512: 4 x 32 register tile straight from A (transposed B packed panel by panel).
+// Tiny problems (m*n*k < 4096), double without AVX-512, and CPUs without AVX2 (ARM64 etc.)
+// use the direct loop (sgemm_direct / dgemm_direct).
 //
 // DETERMINISM CONTRACT (relied upon by MatrixMultiply.swift, which splits C over threads):
-// every element C[i][j] is computed by exactly this sequence of float operations, whatever the
+// every element C[i][j] is computed by exactly this sequence of operations, whatever the
 // values of m and n, the position (i, j) of the element, the code path (tiny direct loop, packed
 // AVX-512 path, AVX2 path, portable path) and therefore whatever the thread count:
-//   k is cut into nkb = ceil(k / KC) consecutive blocks of sizes that depend only on k;
+//   k is cut into nkb = ceil(k / KC) consecutive blocks whose sizes depend only on k
+//   (KC = S_KC for float, D_KC for double);
 //   for each block b: acc = +0; for p in block, in increasing order: acc = fma(alpha*A[i][p], B[p][j], acc)
 //                     (alpha*A[i][p] is a rounded product, skipped when alpha == 1)
 //                     if b == 0: C = (beta == 0) ? acc : fma(beta, C, acc)     (beta == 0 never reads C)
@@ -43,6 +49,7 @@
 #endif
 
 #define BP_INLINE static inline __attribute__((always_inline))
+// -DBP_PROFILE keeps the generic packing routines out of line (for profilers).
 #ifdef BP_PROFILE
 #define BP_PACK static __attribute__((noinline))
 #else
@@ -50,7 +57,8 @@
 #endif
 
 // ---------------------------------------------------------------------------------------------
-// Blocking parameters (float). KC_MAX bounds the k-block; MC x KC (A block) and KC x NC (B block).
+// Blocking parameters (tuned on Zen 4: 32 KiB L1d, 1 MiB L2 per core). S_KC bounds a k block
+// (float), S_MC x S_KC is the packed A block, S_KC x S_NC the packed B block (~384 KiB, in L2).
 // ---------------------------------------------------------------------------------------------
 #ifndef S_KC
 #define S_KC 384
