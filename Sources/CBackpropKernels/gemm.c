@@ -438,11 +438,61 @@ static void pack_b_f32_nr32_avx512(int transB, const float *b, long ldb, long p0
     }
 }
 
+/// Tiny problems (m*n*k < 4096, k >= 1): no packing of A, 4 rows x 16 columns per register tile
+/// (4 independent FMA chains), op(B) transposed into a stack buffer if needed. Same operation
+/// sequence as sgemm_direct.
+AVX512_TARGET
+static void sgemm_tiny_avx512(int tA, int tB, long m, long n, long k, float alpha, const float *a,
+                              long lda, const float *b, long ldb, float beta, float *c, long ldc) {
+    float bt[4096] __attribute__((aligned(64)));
+    if (tB) {
+        for (long p = 0; p < k; p++)
+            for (long j = 0; j < n; j++) bt[p * n + j] = b[j * ldb + p];
+        b = bt;
+        ldb = n;
+    }
+    long nkb = kblock_count(k, S_KC);
+    const __m512 vbeta = _mm512_set1_ps(beta);
+    for (long j0 = 0; j0 < n; j0 += 16) {
+        long nc = n - j0;
+        __mmask16 mk = nc >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << nc) - 1);
+        for (long i0 = 0; i0 < m; i0 += 4) {
+            long mr = m - i0 < 4 ? m - i0 : 4;
+            long rows[4];  // rows past the end of C repeat the last one (computed, never stored)
+            for (int r = 0; r < 4; r++) rows[r] = i0 + (r < mr ? r : mr - 1);
+            for (long kb = 0; kb < nkb; kb++) {
+                long p0 = kblock_start(k, nkb, kb), p1 = kblock_start(k, nkb, kb + 1);
+                __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
+                for (long p = p0; p < p1; p++) {
+                    __m512 bv = _mm512_maskz_loadu_ps(mk, b + p * ldb + j0);
+                    for (int r = 0; r < 4; r++) {
+                        float x = tA ? a[p * lda + rows[r]] : a[rows[r] * lda + p];
+                        if (alpha != 1) x = alpha * x;
+                        acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(x), bv, acc[r]);
+                    }
+                }
+                for (int r = 0; r < 4; r++) {
+                    if (r >= mr) break;
+                    float *cr = c + (i0 + r) * ldc + j0;
+                    __m512 out = acc[r];
+                    if (kb > 0) out = _mm512_add_ps(_mm512_maskz_loadu_ps(mk, cr), out);
+                    else if (beta != 0) out = _mm512_fmadd_ps(vbeta, _mm512_maskz_loadu_ps(mk, cr), out);
+                    _mm512_mask_storeu_ps(cr, mk, out);
+                }
+            }
+        }
+    }
+}
+
 AVX512_TARGET
 static void sgemm_avx512(int tA, int tB, long m, long n, long k, float alpha, const float *a,
                          long lda, const float *b, long ldb, float beta, float *c, long ldc) {
-    if (k <= 0 || m * n * k < 4096) {
+    if (k <= 0) {
         sgemm_direct(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        return;
+    }
+    if (m * n * k < 4096) {
+        sgemm_tiny_avx512(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         return;
     }
     sgemm_blocked(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, S512_MR, S512_NR, S_MC,
