@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Runs the benchmark peers (PyTorch, NumPy: ../shared/bench/run-peers.sh) and Backprop's
+# `benchmarks` in one sitting, interleaved workload by workload, ROUNDS times, then prints
+# ratios ours / peer (medians over everything measured; < 1 means Backprop is faster).
+#
+#   bash scripts/bench-compare.sh [ROUNDS] [W1 W2 W3]     (from the project root)
+#
+# Environment: PEERS_VENV (default /tmp/peers-venv), OUT (default /tmp/bench-compare),
+# W3_MAX (largest W3 size for both sides, default 1024; 4096 takes minutes per side),
+# MNIST (default ../shared/datasets/mnist).
+# Peak RSS of W1 is measured for both sides the same way: one training run of W1 (1 thread)
+# in its own process, `/usr/bin/time -f %M` (max resident set size, KiB).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+ROUNDS=${1:-2}; shift || true
+WANT=${*:-W2 W1 W3}
+BENCH=/work/shared/bench
+[ -d "$BENCH" ] || BENCH="$ROOT/../shared/bench"
+VENV=${PEERS_VENV:-/tmp/peers-venv}
+OUT=${OUT:-/tmp/bench-compare}
+W3_MAX=${W3_MAX:-1024}
+MNIST=${MNIST:-$ROOT/../shared/datasets/mnist}
+mkdir -p "$OUT"
+: > "$OUT/ours.jsonl"; : > "$OUT/peers.jsonl"; : > "$OUT/rss.txt"
+
+swift build -c release --product benchmarks 2>&1 | tail -1
+OURS="$ROOT/.build/release/benchmarks"
+
+# The W3 peers run W3_SHAPES from common.py; W3_MAX limits ours, and the peers through a
+# patched copy of their common.py (sizes above W3_MAX dropped), so both do the same shapes.
+PEERDIR="$OUT/peers"
+rm -rf "$PEERDIR"; mkdir -p "$PEERDIR/peers"
+cp "$BENCH"/peers/* "$PEERDIR/peers/"; cp "$BENCH/run-peers.sh" "$PEERDIR/"
+chmod -R u+w "$PEERDIR"
+python3 - "$PEERDIR/peers/common.py" "$W3_MAX" "$(cd "$BENCH/.." && pwd)" <<'PY'
+import re, sys
+path, limit, shared = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+s = open(path).read()
+s = s.replace('SHARED = Path(__file__).resolve().parents[2]', f'SHARED = Path({shared!r})')
+s = s.replace('W3_SHAPES = [', f'W3_SHAPES = [s for s in [') .replace(
+    '(4096, 4096, 4096)]', f'(4096, 4096, 4096)] if max(s) <= {limit}]')
+open(path, "w").write(s)
+PY
+
+for round in $(seq 1 "$ROUNDS"); do
+  for w in $WANT; do
+    echo "== round $round $w: peers ($(date +%T))" >&2
+    PEERS_VENV="$VENV" bash "$PEERDIR/run-peers.sh" "$OUT/peers-$round-$w.jsonl" "$w" > /dev/null 2>&1 || echo "peer $w failed (see $OUT/peers-$round-$w.jsonl.log)" >&2
+    cat "$OUT/peers-$round-$w.jsonl" >> "$OUT/peers.jsonl"
+    echo "== round $round $w: Backprop ($(date +%T))" >&2
+    case $w in
+      W1) "$OURS" W1 W5 --threads 2,1 --runs 2 --mnist "$MNIST" --json "$OUT/ours.jsonl" > "$OUT/ours-$round-$w.txt" ;;
+      W2) "$OURS" W2 --threads 1,2 --json "$OUT/ours.jsonl" > "$OUT/ours-$round-$w.txt" ;;
+      W3) "$OURS" W3 --threads 1,2 --w3-max "$W3_MAX" --json "$OUT/ours.jsonl" > "$OUT/ours-$round-$w.txt" ;;
+    esac
+  done
+done
+
+case " $WANT " in *" W1 "*)
+  echo "== peak RSS of one W1 training run, 1 thread ($(date +%T))" >&2
+  /usr/bin/time -f "backprop-swift %M" -a -o "$OUT/rss.txt" "$OURS" W1 --threads 1 --runs 1 --mnist "$MNIST" > /dev/null
+  /usr/bin/time -f "pytorch-eager %M" -a -o "$OUT/rss.txt" "$VENV/bin/python" "$PEERDIR/peers/w1_mnist_torch.py" --threads 1 --runs 1 > /dev/null 2>&1
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/time -f "numpy-by-hand %M" -a -o "$OUT/rss.txt" "$VENV/bin/python" "$PEERDIR/peers/w1_mnist_numpy.py" --threads 1 --runs 1 > /dev/null 2>&1
+;; esac
+
+"$VENV/bin/python" "$ROOT/scripts/bench-ratios.py" "$OUT/ours.jsonl" "$OUT/peers.jsonl" "$OUT/rss.txt" | tee "$OUT/ratios.md"
+echo "(raw results in $OUT)"
