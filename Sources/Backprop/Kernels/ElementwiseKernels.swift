@@ -94,7 +94,13 @@ struct Exp: UnaryFunction { @inline(__always) func callAsFunction<T: TensorScala
 struct Log: UnaryFunction { @inline(__always) func callAsFunction<T: TensorScalar>(_ x: T) -> T { T.log(x) } }
 struct SquareRoot: UnaryFunction { @inline(__always) func callAsFunction<T: TensorScalar>(_ x: T) -> T { x.squareRoot() } }
 struct Absolute: UnaryFunction { @inline(__always) func callAsFunction<T: TensorScalar>(_ x: T) -> T { Swift.abs(x) } }
-struct HyperbolicTangent: UnaryFunction { @inline(__always) func callAsFunction<T: TensorScalar>(_ x: T) -> T { T.tanh(x) } }
+/// `tanh`; for `Float` the vectorisable ``tanhFloat(_:)``, for `Double` libm's.
+struct HyperbolicTangent: UnaryFunction {
+    @inline(__always) func callAsFunction<T: TensorScalar>(_ x: T) -> T {
+        if T.self == Float.self { return unsafeBitCast(tanhFloat(unsafeBitCast(x, to: Float.self)), to: T.self) }
+        return T.tanh(x)
+    }
+}
 struct ErrorFunction: UnaryFunction { @inline(__always) func callAsFunction<T: TensorScalar>(_ x: T) -> T { T.erf(x) } }
 struct Sign: UnaryFunction { @inline(__always) func callAsFunction<T: TensorScalar>(_ x: T) -> T { x > 0 ? 1 : (x < 0 ? -1 : 0) } }
 struct Relu: UnaryFunction { @inline(__always) func callAsFunction<T: TensorScalar>(_ x: T) -> T { x > 0 ? x : 0 } }

@@ -90,7 +90,12 @@ extension Tensor {
     public func log() -> Tensor { applying(Log()) }
     public func sqrt() -> Tensor { applying(SquareRoot()) }
     public func abs() -> Tensor { applying(Absolute()) }
-    public func tanh() -> Tensor { applying(HyperbolicTangent()) }
+    public func tanh() -> Tensor {
+        guard dtype == .float32 else { return applying(HyperbolicTangent()) }
+        let out = Tensor(uninitializedShape: shape, dtype: dtype)
+        FastMathKernels.tanh(buffer.pointer(Float.self), out.buffer.pointer(Float.self), count: count)
+        return out
+    }
     public func sigmoid() -> Tensor { applying(Sigmoid()) }
     public func relu() -> Tensor { applying(Relu()) }
     public func sign() -> Tensor { applying(Sign()) }
