@@ -13,8 +13,8 @@ public func binaryCrossEntropy(_ probabilities: Variable, _ targets: Variable, r
     }
     let value = p.value.combining(y.value, BinaryCrossEntropyElement(), operation: "binaryCrossEntropy")
     return Variable.record("binaryCrossEntropy", value, inputs: [p, y],
-                           derivative: "dℓ/dp = (p - y) / max(p(1-p), 1e-12), dℓ/dy = ln(1-p) - ln p") { g, _ in
-        [p.requiresGrad ? g * (p - y) / (p * (1 - p)).clamped(min: 1e-12) : nil,
+                           derivative: "dℓ/dp = (p - y) / max(p(1-p), ε), ε = 1e-12, dℓ/dy = ln(1-p) - ln p") { g, _ in
+        [p.requiresGrad ? g * (p - y) / (p * (1 - p)).clamped(min: bceEpsilon) : nil,
          y.requiresGrad ? g * ((1 - p).log().clamped(min: -100) - p.log().clamped(min: -100)) : nil]
     }.reduced(reduction, loss: "binaryCrossEntropy")
 }
@@ -58,3 +58,7 @@ struct LogisticLossElement: BinaryFunction {
         Swift.max(x, 0) - x * y + T.log1p(T.exp(-Swift.abs(x)))
     }
 }
+
+/// The floor of `p(1 - p)` in the gradient of binary cross-entropy: PyTorch's `1e-12`, which
+/// it applies in single precision (so `∂ℓ/∂p` at `p = 0, y = 1` is `-1.000000004e12`, not `-1e12`).
+let bceEpsilon = Double(Float(1e-12))
