@@ -12,9 +12,9 @@ public final class BatchNorm1d: Module {
     public let eps: Double
     public let momentum: Double?
     /// `γ`, shape `[features]`; `nil` when `affine` is false.
-    public let weight: Variable?
+    public var weight: Variable?
     /// `β`, shape `[features]`; `nil` when `affine` is false.
-    public let bias: Variable?
+    public var bias: Variable?
     /// Buffers (no gradient): the running mean and variance, and the number of training batches seen.
     public let runningMean: Variable
     public let runningVar: Variable

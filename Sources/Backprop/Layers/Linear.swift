@@ -9,10 +9,10 @@
 /// let y = layer(x)        // [batch, 784] → [batch, 256]
 /// ```
 public final class Linear: Module {
-    /// `[outputSize, inputSize]`.
-    public let weight: Variable
+    /// `[outputSize, inputSize]`. Assign another variable to share weights between layers.
+    public var weight: Variable
     /// `[outputSize]`, or `nil` for a layer without bias.
-    public let bias: Variable?
+    public var bias: Variable?
     public let inputSize: Int
     public let outputSize: Int
     public var isTraining = true
