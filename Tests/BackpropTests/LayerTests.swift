@@ -76,6 +76,32 @@ import Testing
         #expect((nested.layers[1] as! Sequential).layers[0].isTraining)
     }
 
+    /// The example of the `Module` documentation: a hand-written module with named children.
+    final class TwoLayer: Module {
+        let hidden: Linear, output: Linear
+        var isTraining = true
+        init(generator: inout SplitMix64) {
+            hidden = Linear(inputSize: 2, outputSize: 8, generator: &generator)
+            output = Linear(inputSize: 8, outputSize: 1, generator: &generator)
+        }
+        func callAsFunction(_ x: Variable) -> Variable { output(hidden(x).tanh()) }
+        var namedParameters: [(name: String, parameter: Variable)] {
+            prefixed("hidden", hidden.namedParameters) + prefixed("output", output.namedParameters)
+        }
+    }
+
+    @Test func customModulesGetTheModuleExtension() throws {
+        var g = SplitMix64(seed: 4)
+        let model = TwoLayer(generator: &g)
+        #expect(model.namedParameters.map(\.name) == ["hidden.weight", "hidden.bias", "output.weight", "output.bias"])
+        #expect(model.parameterCount == 2 * 8 + 8 + 8 + 1)
+        let copy = TwoLayer(generator: &g)
+        try copy.loadStateDict(model.stateDict())
+        let x = Variable(Tensor([Float(0.5), -1], shape: [1, 2]))
+        #expect(copy(x).value == model(x).value)
+        #expect(summary(of: model, inputShape: [3, 2]).contains("[3, 1]"))
+    }
+
     @Test func zeroGradClearsEveryParameter() {
         let model = mnistMLP(seed: 1)
         crossEntropy(model(Variable(Tensor.ones([2, 784]))), classes: [1, 2]).backward()

@@ -8,19 +8,25 @@
 /// statistics instead. Defaults as PyTorch: `ε = 1e-5`, momentum 0.1, `γ = 1`, `β = 0`;
 /// `momentum: nil` averages all batches seen equally (cumulative moving average).
 public final class BatchNorm1d: Module {
+    /// The number of features (channels) normalised separately.
     public let features: Int
+    /// Added to the variance before the square root, for stability.
     public let eps: Double
+    /// The weight of the newest batch in the running statistics; `nil`: cumulative average.
     public let momentum: Double?
     /// `γ`, shape `[features]`; `nil` when `affine` is false.
     public var weight: Variable?
     /// `β`, shape `[features]`; `nil` when `affine` is false.
     public var bias: Variable?
-    /// Buffers (no gradient): the running mean and variance, and the number of training batches seen.
+    /// The running mean, shape `[features]` (a buffer: saved, not trained).
     public let runningMean: Variable
+    /// The running unbiased variance, shape `[features]` (a buffer).
     public let runningVar: Variable
+    /// The number of training batches seen, as a `float64` scalar (a buffer, `num_batches_tracked`).
     public let batchesTracked: Variable
     public var isTraining = true
 
+    /// Creates the layer with `γ = 1`, `β = 0`, running mean 0 and running variance 1.
     public init(features: Int, eps: Double = 1e-5, momentum: Double? = 0.1, affine: Bool = true,
                 dtype: DType = .float32) {
         guard features > 0 else { fatalError("BatchNorm1d: features must be positive, got \(features)") }

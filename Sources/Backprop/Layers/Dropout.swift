@@ -11,6 +11,7 @@ public final class Dropout: Module {
     public var generator: SplitMix64
     public var isTraining = true
 
+    /// Creates the layer with drop probability `p` and a mask generator seeded with `seed`.
     public init(p: Double = 0.5, seed: UInt64 = 0) {
         guard p >= 0, p <= 1 else { fatalError("Dropout: p must lie in [0, 1], got \(p)") }
         self.p = p

@@ -13,10 +13,13 @@ public final class Linear: Module {
     public var weight: Variable
     /// `[outputSize]`, or `nil` for a layer without bias.
     public var bias: Variable?
+    /// The size of the last input axis.
     public let inputSize: Int
+    /// The size of the last output axis.
     public let outputSize: Int
     public var isTraining = true
 
+    /// Creates the layer with PyTorch's default initialisation drawn from `generator`.
     public init(inputSize: Int, outputSize: Int, bias: Bool = true, dtype: DType = .float32,
                 generator: inout SplitMix64) {
         guard inputSize > 0, outputSize > 0 else {

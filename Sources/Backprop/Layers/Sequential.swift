@@ -6,9 +6,12 @@
 ///                        Linear(inputSize: 256, outputSize: 10, generator: &g))
 /// ```
 public final class Sequential: Module {
+    /// The layers, applied in order.
     public let layers: [any Module]
 
+    /// Creates the container from an array of layers.
     public init(layers: [any Module]) { self.layers = layers }
+    /// Creates the container from the layers listed.
     public convenience init(_ layers: any Module...) { self.init(layers: layers) }
 
     public func callAsFunction(_ input: Variable) -> Variable {

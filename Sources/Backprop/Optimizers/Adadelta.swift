@@ -11,15 +11,19 @@
 /// Defaults as PyTorch: `lr = 1.0`, `rho = 0.9`, `eps = 1e-6`.
 public final class Adadelta: Optimizer {
     public var parameterGroups: [ParameterGroup]
+    /// The decay of the running averages.
     public let rho: Double
+    /// Added to the variance before the square root, for stability.
     public let eps: Double
     var states = ParameterStates()
 
+    /// Creates the optimizer over one group of parameters.
     public convenience init(parameters: [Variable], lr: Double = 1.0, rho: Double = 0.9, eps: Double = 1e-6,
                             weightDecay: Double = 0) {
         self.init(groups: [ParameterGroup(parameters, lr: lr, weightDecay: weightDecay)], rho: rho, eps: eps)
     }
 
+    /// Creates the optimizer over parameter groups with their own learning rates and weight decay.
     public init(groups: [ParameterGroup], rho: Double = 0.9, eps: Double = 1e-6) {
         guard rho >= 0, rho <= 1 else { fatalError("Adadelta: invalid rho \(rho) (must lie in [0, 1])") }
         guard eps >= 0 else { fatalError("Adadelta: invalid eps \(eps) (must be >= 0)") }

@@ -9,17 +9,22 @@
 /// Defaults as PyTorch: `lr = 1e-2`, `lrDecay = 0`, `initialAccumulatorValue = 0`, `eps = 1e-10`.
 public final class Adagrad: Optimizer {
     public var parameterGroups: [ParameterGroup]
+    /// The learning-rate decay per step.
     public let lrDecay: Double
+    /// The starting value of the sum of squared gradients.
     public let initialAccumulatorValue: Double
+    /// Added to the variance before the square root, for stability.
     public let eps: Double
     var states = ParameterStates()
 
+    /// Creates the optimizer over one group of parameters.
     public convenience init(parameters: [Variable], lr: Double = 1e-2, lrDecay: Double = 0, weightDecay: Double = 0,
                             initialAccumulatorValue: Double = 0, eps: Double = 1e-10) {
         self.init(groups: [ParameterGroup(parameters, lr: lr, weightDecay: weightDecay)], lrDecay: lrDecay,
                   initialAccumulatorValue: initialAccumulatorValue, eps: eps)
     }
 
+    /// Creates the optimizer over parameter groups with their own learning rates and weight decay.
     public init(groups: [ParameterGroup], lrDecay: Double = 0, initialAccumulatorValue: Double = 0, eps: Double = 1e-10) {
         guard lrDecay >= 0 else { fatalError("Adagrad: invalid lrDecay \(lrDecay) (must be >= 0)") }
         guard initialAccumulatorValue >= 0 else {

@@ -11,14 +11,18 @@
 /// Defaults as PyTorch: `lr = 1e-3`, `betas = (0.9, 0.999)`, `eps = 1e-8`, no weight decay.
 public class Adam: Optimizer {
     public var parameterGroups: [ParameterGroup]
+    /// The decays of the first and second moment estimates.
     public let betas: (Double, Double)
+    /// Added to the variance before the square root, for stability.
     public let eps: Double
+    /// Whether to divide by the running maximum of the second moment (AMSGrad).
     public let amsgrad: Bool
     /// Whether weight decay shrinks the weights directly (AdamW) instead of adding `λw` to the gradient.
     public let decoupledWeightDecay: Bool
     var states = ParameterStates()
     var name: String { decoupledWeightDecay ? "AdamW" : "Adam" }
 
+    /// Creates the optimizer over one group of parameters.
     public convenience init(parameters: [Variable], lr: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999),
                             eps: Double = 1e-8, weightDecay: Double = 0, amsgrad: Bool = false,
                             decoupledWeightDecay: Bool = false) {
@@ -26,6 +30,7 @@ public class Adam: Optimizer {
                   amsgrad: amsgrad, decoupledWeightDecay: decoupledWeightDecay)
     }
 
+    /// Creates the optimizer over parameter groups with their own learning rates and weight decay.
     public init(groups: [ParameterGroup], betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
                 amsgrad: Bool = false, decoupledWeightDecay: Bool = false) {
         guard (0..<1).contains(betas.0), (0..<1).contains(betas.1) else {

@@ -9,6 +9,7 @@
 /// ```
 /// Defaults as PyTorch: `lr = 1e-3`, `betas = (0.9, 0.999)`, `eps = 1e-8`, `weightDecay = 1e-2`.
 public final class AdamW: Adam {
+    /// Creates the optimizer over one group of parameters.
     public convenience init(parameters: [Variable], lr: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999),
                             eps: Double = 1e-8, weightDecay: Double = 1e-2, amsgrad: Bool = false) {
         self.init(groups: [ParameterGroup(parameters, lr: lr, weightDecay: weightDecay)], betas: betas, eps: eps,

@@ -10,15 +10,19 @@
 /// Defaults as PyTorch: `lr = 2e-3`, `betas = (0.9, 0.999)`, `eps = 1e-8`.
 public final class Adamax: Optimizer {
     public var parameterGroups: [ParameterGroup]
+    /// The decays of the first and second moment estimates.
     public let betas: (Double, Double)
+    /// Added to the variance before the square root, for stability.
     public let eps: Double
     var states = ParameterStates()
 
+    /// Creates the optimizer over one group of parameters.
     public convenience init(parameters: [Variable], lr: Double = 2e-3, betas: (Double, Double) = (0.9, 0.999),
                             eps: Double = 1e-8, weightDecay: Double = 0) {
         self.init(groups: [ParameterGroup(parameters, lr: lr, weightDecay: weightDecay)], betas: betas, eps: eps)
     }
 
+    /// Creates the optimizer over parameter groups with their own learning rates and weight decay.
     public init(groups: [ParameterGroup], betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8) {
         guard (0..<1).contains(betas.0), (0..<1).contains(betas.1) else {
             fatalError("Adamax: invalid betas \(betas) (each must lie in [0, 1))")

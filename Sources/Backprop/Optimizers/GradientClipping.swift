@@ -7,22 +7,30 @@
 @discardableResult
 public func clipGradNorm(_ parameters: [Variable], maxNorm: Double, normType: Double = 2) -> Double {
     guard normType > 0 else { fatalError("clipGradNorm: normType must be positive, got \(normType)") }
-    let grads = parameters.compactMap(\.grad)
     var total = 0.0
-    for g in grads {
-        let values = g.scalars(as: Double.self)
-        if normType == .infinity {
-            total = Swift.max(total, values.reduce(0) { Swift.max($0, Swift.abs($1)) })
-        } else if normType == 2 {
-            total += values.reduce(0) { $0 + $1 * $1 }
-        } else {
-            total += values.reduce(0) { $0 + pow(Swift.abs($1), normType) }
+    for g in parameters.compactMap(\.grad) {
+        switch g.dtype {
+        case .float32: g.withPointer(Float.self) { total = accumulateNorm(total, $0, count: g.count, normType) }
+        case .float64: g.withPointer(Double.self) { total = accumulateNorm(total, $0, count: g.count, normType) }
         }
     }
     if normType != .infinity { total = normType == 2 ? total.squareRoot() : pow(total, 1 / normType) }
     let coefficient = maxNorm / (total + 1e-6)
     if coefficient < 1 {
         for p in parameters { if let g = p.grad { p.grad = g * coefficient } }
+    }
+    return total
+}
+
+/// Adds `Σ|x_i|^p` to `total` (for `p = ∞`: takes the maximum of `total` and `|x_i|`).
+private func accumulateNorm<T: TensorScalar>(_ total: Double, _ x: UnsafePointer<T>, count: Int, _ p: Double) -> Double {
+    var total = total
+    if p == .infinity {
+        for i in 0..<count { total = Swift.max(total, Double(Swift.abs(x[i]))) }
+    } else if p == 2 {
+        for i in 0..<count { let v = Double(x[i]); total += v * v }
+    } else {
+        for i in 0..<count { total += pow(Double(Swift.abs(x[i])), p) }
     }
     return total
 }

@@ -43,10 +43,13 @@ extension LearningRateScheduler {
 public final class StepLR: LearningRateScheduler {
     public let optimizer: any Optimizer
     public let baseLearningRates: [Double]
+    /// The number of epochs between decays.
     public let stepSize: Int
+    /// The factor applied at each decay.
     public let gamma: Double
     public var epoch = 0 { didSet { apply() } }
 
+    /// Creates the scheduler and applies the rate of epoch 0.
     public init(_ optimizer: any Optimizer, stepSize: Int, gamma: Double = 0.1) {
         guard stepSize > 0 else { fatalError("StepLR: stepSize must be positive, got \(stepSize)") }
         self.optimizer = optimizer
@@ -63,9 +66,11 @@ public final class StepLR: LearningRateScheduler {
 public final class ExponentialLR: LearningRateScheduler {
     public let optimizer: any Optimizer
     public let baseLearningRates: [Double]
+    /// The factor applied at each decay.
     public let gamma: Double
     public var epoch = 0 { didSet { apply() } }
 
+    /// Creates the scheduler and applies the rate of epoch 0.
     public init(_ optimizer: any Optimizer, gamma: Double) {
         self.optimizer = optimizer
         baseLearningRates = optimizer.parameterGroups.map(\.lr)
@@ -82,10 +87,13 @@ public final class ExponentialLR: LearningRateScheduler {
 public final class CosineAnnealingLR: LearningRateScheduler {
     public let optimizer: any Optimizer
     public let baseLearningRates: [Double]
+    /// The number of epochs of half a cosine period (`T_max`).
     public let maxEpochs: Int
+    /// The rate reached after `maxEpochs` (`eta_min`).
     public let minimumLearningRate: Double
     public var epoch = 0 { didSet { apply() } }
 
+    /// Creates the scheduler and applies the rate of epoch 0.
     public init(_ optimizer: any Optimizer, maxEpochs: Int, minimumLearningRate: Double = 0) {
         guard maxEpochs > 0 else { fatalError("CosineAnnealingLR: maxEpochs must be positive, got \(maxEpochs)") }
         self.optimizer = optimizer
@@ -106,11 +114,15 @@ public final class CosineAnnealingLR: LearningRateScheduler {
 public final class LinearWarmup: LearningRateScheduler {
     public let optimizer: any Optimizer
     public let baseLearningRates: [Double]
+    /// The multiple of the base rate at epoch 0.
     public let startFactor: Double
+    /// The multiple of the base rate from `totalEpochs` on.
     public let endFactor: Double
+    /// The number of epochs the ramp lasts.
     public let totalEpochs: Int
     public var epoch = 0 { didSet { apply() } }
 
+    /// Creates the scheduler and applies the rate of epoch 0.
     public init(_ optimizer: any Optimizer, startFactor: Double = 1.0 / 3, endFactor: Double = 1, totalEpochs: Int = 5) {
         guard startFactor > 0, startFactor <= 1, endFactor >= 0, endFactor <= 1 else {
             fatalError("LinearWarmup: startFactor must lie in (0, 1] and endFactor in [0, 1], got \(startFactor), \(endFactor)")

@@ -12,12 +12,17 @@
 /// Defaults as PyTorch: `lr = 2e-3`, `betas = (0.9, 0.999)`, `eps = 1e-8`, `momentumDecay = 4e-3`.
 public final class NAdam: Optimizer {
     public var parameterGroups: [ParameterGroup]
+    /// The decays of the first and second moment estimates.
     public let betas: (Double, Double)
+    /// Added to the variance before the square root, for stability.
     public let eps: Double
+    /// `ψ` in the momentum schedule `μ_t = β₁ (1 - ½ · 0.96^(t ψ))`.
     public let momentumDecay: Double
+    /// Whether weight decay shrinks the weights directly instead of adding `λw` to the gradient.
     public let decoupledWeightDecay: Bool
     var states = ParameterStates()
 
+    /// Creates the optimizer over one group of parameters.
     public convenience init(parameters: [Variable], lr: Double = 2e-3, betas: (Double, Double) = (0.9, 0.999),
                             eps: Double = 1e-8, weightDecay: Double = 0, momentumDecay: Double = 4e-3,
                             decoupledWeightDecay: Bool = false) {
@@ -25,6 +30,7 @@ public final class NAdam: Optimizer {
                   momentumDecay: momentumDecay, decoupledWeightDecay: decoupledWeightDecay)
     }
 
+    /// Creates the optimizer over parameter groups with their own learning rates and weight decay.
     public init(groups: [ParameterGroup], betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
                 momentumDecay: Double = 4e-3, decoupledWeightDecay: Bool = false) {
         guard (0..<1).contains(betas.0), (0..<1).contains(betas.1) else {

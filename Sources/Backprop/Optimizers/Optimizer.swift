@@ -20,6 +20,8 @@ public protocol Optimizer: AnyObject {
     var parameterGroups: [ParameterGroup] { get set }
     /// Updates every parameter that has a gradient, in place and without recording a graph.
     func step()
+    /// Forgets the gradients of all parameters (the default sets each `grad` to `nil`).
+    func zeroGrad()
     /// Everything needed to resume: group hyper-parameters (`"param_groups.0.lr"`) and
     /// per-parameter state (`"state.3.exp_avg"`, `"state.3.step"`, numbered by position in
     /// ``parameters``). Loading it into a fresh optimizer over the same parameters continues
@@ -39,12 +41,14 @@ public protocol Optimizer: AnyObject {
 ///                              ParameterGroup(head.parameters, lr: 0.1, weightDecay: 1e-4)], momentum: 0.9)
 /// ```
 public struct ParameterGroup {
+    /// The parameters of the group.
     public var parameters: [Variable]
     /// The learning rate.
     public var lr: Double
     /// The weight decay coefficient (L2 penalty, or decoupled decay for ``AdamW``).
     public var weightDecay: Double
 
+    /// Creates a group.
     public init(_ parameters: [Variable], lr: Double, weightDecay: Double = 0) {
         guard lr >= 0 else { fatalError("ParameterGroup: invalid learning rate \(lr) (must be >= 0)") }
         guard weightDecay >= 0 else { fatalError("ParameterGroup: invalid weight decay \(weightDecay) (must be >= 0)") }

@@ -12,18 +12,24 @@
 /// Defaults as PyTorch: `lr = 1e-2`, `alpha = 0.99`, `eps = 1e-8`, no momentum, not centred.
 public final class RMSprop: Optimizer {
     public var parameterGroups: [ParameterGroup]
+    /// The decay of the running average of squared gradients.
     public let alpha: Double
+    /// Added to the variance before the square root, for stability.
     public let eps: Double
+    /// The momentum factor (0: none).
     public let momentum: Double
+    /// Whether to normalise by the estimated variance (subtracting the squared mean gradient).
     public let centered: Bool
     var states = ParameterStates()
 
+    /// Creates the optimizer over one group of parameters.
     public convenience init(parameters: [Variable], lr: Double = 1e-2, alpha: Double = 0.99, eps: Double = 1e-8,
                             weightDecay: Double = 0, momentum: Double = 0, centered: Bool = false) {
         self.init(groups: [ParameterGroup(parameters, lr: lr, weightDecay: weightDecay)], alpha: alpha, eps: eps,
                   momentum: momentum, centered: centered)
     }
 
+    /// Creates the optimizer over parameter groups with their own learning rates and weight decay.
     public init(groups: [ParameterGroup], alpha: Double = 0.99, eps: Double = 1e-8, momentum: Double = 0, centered: Bool = false) {
         guard alpha >= 0 else { fatalError("RMSprop: invalid alpha \(alpha) (must be >= 0)") }
         guard eps >= 0 else { fatalError("RMSprop: invalid eps \(eps) (must be >= 0)") }

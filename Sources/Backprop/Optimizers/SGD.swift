@@ -9,17 +9,22 @@
 /// ```
 public final class SGD: Optimizer {
     public var parameterGroups: [ParameterGroup]
+    /// The momentum factor (0: none).
     public let momentum: Double
+    /// The dampening of the momentum's gradient term.
     public let dampening: Double
+    /// Whether to use Nesterov momentum.
     public let nesterov: Bool
     var states = ParameterStates()
 
+    /// Creates the optimizer over one group of parameters.
     public convenience init(parameters: [Variable], lr: Double, momentum: Double = 0, dampening: Double = 0,
                             weightDecay: Double = 0, nesterov: Bool = false) {
         self.init(groups: [ParameterGroup(parameters, lr: lr, weightDecay: weightDecay)], momentum: momentum,
                   dampening: dampening, nesterov: nesterov)
     }
 
+    /// Creates the optimizer over parameter groups with their own learning rates and weight decay.
     public init(groups: [ParameterGroup], momentum: Double = 0, dampening: Double = 0, nesterov: Bool = false) {
         guard momentum >= 0 else { fatalError("SGD: invalid momentum \(momentum) (must be >= 0)") }
         guard !nesterov || (momentum > 0 && dampening == 0) else {
