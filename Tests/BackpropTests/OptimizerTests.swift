@@ -1,4 +1,5 @@
 import Testing
+import Foundation
 @testable import Backprop
 
 /// Each optimizer's first three steps on a fixed parameter and gradient sequence, compared with
@@ -264,5 +265,64 @@ final class SignSGD: Optimizer {
         }
         #expect(loss < 0.1, "final loss \(loss)")
         #expect(optimizer.stateDict().keys.sorted() == ["param_groups.0.lr", "param_groups.0.weight_decay"])
+    }
+}
+
+/// The benchmark workloads' check values (../shared/bench/WORKLOADS.md), which every peer
+/// implementation (PyTorch, NumPy) reproduced.
+@Suite struct WorkloadCheckTests {
+    @Test func w2TinyNetLossesMatchThePeers() {
+        // 2-16-16-1 tanh MLP, init from SplitMix64(4); x ~ U(-1, 1) [8, 2] from SplitMix64(3),
+        // y = x0·x1; MSE; SGD lr 0.05. Loss before step 1: 0.120491, before step 200: 0.0094215.
+        var data = SplitMix64(seed: 3)
+        let x = Tensor.uniform([8, 2], low: -1, high: 1, using: &data)
+        let y = x.slice(axis: 1, 0..<1) * x.slice(axis: 1, 1..<2)
+        var g = SplitMix64(seed: 4)
+        let model = Sequential(Linear(inputSize: 2, outputSize: 16, generator: &g), Tanh(),
+                               Linear(inputSize: 16, outputSize: 16, generator: &g), Tanh(),
+                               Linear(inputSize: 16, outputSize: 1, generator: &g))
+        let sgd = SGD(parameters: model.parameters, lr: 0.05)
+        var losses: [Int: Double] = [:]
+        for step in 1...200 {
+            let loss = mseLoss(model(Variable(x)), y)
+            losses[step] = loss.item(as: Double.self)
+            sgd.zeroGrad()
+            loss.backward()
+            sgd.step()
+        }
+        #expect(abs(losses[1]! - 0.120491) < 1e-6)
+        #expect(abs(losses[200]! - 0.0094215) < 1e-7)
+    }
+
+    static let mnistImages = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../../shared/datasets/mnist/train-images-idx3-ubyte").standardized
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: mnistImages.path)))
+    func w1FirstBatchLossMatchesThePeers() throws {
+        // Init from SplitMix64(1); epoch 1's Fisher–Yates permutation from SplitMix64(2) starts
+        // 35543, 35518, 43113, 41279, 1864; the first batch of 128 has loss 2.31673.
+        var shuffle = SplitMix64(seed: 2)
+        var permutation = Array(0..<60_000)
+        for i in stride(from: 59_999, through: 1, by: -1) {
+            permutation.swapAt(i, Int(shuffle.next() % UInt64(i + 1)))
+        }
+        #expect(Array(permutation.prefix(5)) == [35543, 35518, 43113, 41279, 1864])
+        let batch = Array(permutation.prefix(128))
+
+        let images = try Data(contentsOf: Self.mnistImages)
+        let labelData = try Data(contentsOf: Self.mnistImages.deletingLastPathComponent()
+            .appendingPathComponent("train-labels-idx1-ubyte"))
+        var pixels = [Float](repeating: 0, count: 128 * 784)
+        for (row, index) in batch.enumerated() {
+            for j in 0..<784 { pixels[row * 784 + j] = Float(images[16 + index * 784 + j]) / 255 }
+        }
+        let labels = batch.map { Int(labelData[8 + $0]) }
+
+        var g = SplitMix64(seed: 1)
+        let model = Sequential(Linear(inputSize: 784, outputSize: 256, generator: &g), ReLU(),
+                               Linear(inputSize: 256, outputSize: 128, generator: &g), ReLU(),
+                               Linear(inputSize: 128, outputSize: 10, generator: &g))
+        let loss = crossEntropy(model(Variable(Tensor(pixels, shape: [128, 784]))), classes: labels)
+        #expect(abs(loss.item(as: Double.self) - 2.31673) < 5e-6)
     }
 }
