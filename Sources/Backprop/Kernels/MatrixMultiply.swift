@@ -30,10 +30,13 @@ enum MatrixMultiply {
         // read B in place, see BP_DIRECT_B_MAX_M in gemm.c); with a column split every thread
         // packs all of op(A). Either way the results are the same.
         let rowsPerThread = (m + threads - 1) / max(threads, 1)
-        let splitRows = (!transB && rowsPerThread <= 256) || m >= n
-        let units = splitRows
-            ? (m + rowGranule - 1) / rowGranule
-            : (n + columnGranule - 1) / columnGranule
+        let rowUnits = (m + rowGranule - 1) / rowGranule
+        let columnUnits = (n + columnGranule - 1) / columnGranule
+        var splitRows = (!transB && rowsPerThread <= 256) || m >= n
+        // ... unless that side is too short to give every thread a share and the other is not.
+        if splitRows && rowUnits < threads && columnUnits > rowUnits { splitRows = false }
+        if !splitRows && columnUnits < threads && rowUnits > columnUnits { splitRows = true }
+        let units = splitRows ? rowUnits : columnUnits
         // Below ~2 MFLOP the thread hand-off costs more than it saves.
         let parts = (threads <= 1 || work < 1 << 20) ? 1 : min(threads, units)
         if parts == 1 {
