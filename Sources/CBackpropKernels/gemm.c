@@ -106,8 +106,10 @@ static void *bp_thread_buffer(size_t bytes) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Direct (unpacked) path: used for tiny problems, for double, and as the portable fallback.
-// Follows the determinism contract exactly. Accumulates a row segment of JB columns at a time
+// Direct (unpacked) path: tiny problems on the AVX2 path, double without AVX-512, k == 0, and
+// the portable fallback for any other CPU (ARM64 etc.; on x86 without FMA hardware fmaf is a
+// slow library call, but the results stay correct and identical). Follows the determinism
+// contract exactly. Accumulates a row segment of JB columns at a time
 // (p outer, j inner) so the inner loop is contiguous in B when B is not transposed.
 // ---------------------------------------------------------------------------------------------
 #define DEFINE_DIRECT(NAME, T, FMA, KCMAX)                                                      \
