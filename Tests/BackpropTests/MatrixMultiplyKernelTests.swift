@@ -163,9 +163,11 @@ struct MatrixMultiplyKernelTests {
                 for tB in [false, true] {
                     let cs = Case(transA: tA, transB: tB, m: m, n: n, k: k, pad: 1, alpha: 1, beta: 1)
                     let r1 = Self.run(cs, Float.self, threads: 1, seed: UInt64(idx + 7))
-                    let r2 = Self.run(cs, Float.self, threads: 2, seed: UInt64(idx + 7))
-                    let same = zip(r1.c, r2.c).allSatisfy { Self.identical($0, $1) }
-                    #expect(same, "1 vs 2 threads differ: tA=\(tA) tB=\(tB) \(m)x\(k)x\(n)")
+                    for threads in [2, 3] {
+                        let r2 = Self.run(cs, Float.self, threads: threads, seed: UInt64(idx + 7))
+                        let same = zip(r1.c, r2.c).allSatisfy { Self.identical($0, $1) }
+                        #expect(same, "1 vs \(threads) threads differ: tA=\(tA) tB=\(tB) \(m)x\(k)x\(n)")
+                    }
                     // Spot-check a few elements against Double.
                     for (i, j) in [(0, 0), (m - 1, n - 1), (m / 2, n / 3)] {
                         var sum = 0.0, sumAbs = 0.0
