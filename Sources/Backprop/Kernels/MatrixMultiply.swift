@@ -6,9 +6,9 @@ import CBackpropKernels
 /// absorb the transpose panel by panel), so backward passes (`dA = dC · Bᵀ`, `dB = Aᵀ · dC`)
 /// never copy a transposed matrix.
 ///
-/// Threading: work is split over ``Threading/threadCount`` threads by blocks of rows of C
-/// (when C is at least as tall as it is wide) or by blocks of columns of C (short, wide
-/// outputs), never over the summation index k. The C kernels compute every element of C with
+/// Threading: work is split over ``Threading/threadCount`` threads by blocks of rows of C or
+/// by blocks of columns of C (whichever duplicates less packing work, see `gemm`), never over
+/// the summation index k. The C kernels compute every element of C with
 /// an operation sequence that depends only on k, alpha and beta (see the contract at the top of
 /// `gemm.c`), so results are bit-identical whatever the thread count and split.
 enum MatrixMultiply {
