@@ -106,8 +106,10 @@ static void *bp_thread_buffer(size_t bytes) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Direct (unpacked) path: used for tiny problems, for double, and as the portable fallback.
-// Follows the determinism contract exactly. Accumulates a row segment of JB columns at a time
+// Direct (unpacked) path: tiny problems on the AVX2 path, double without AVX-512, k == 0, and
+// the portable fallback for any other CPU (ARM64 etc.; on x86 without FMA hardware fmaf is a
+// slow library call, but the results stay correct and identical). Follows the determinism
+// contract exactly. Accumulates a row segment of JB columns at a time
 // (p outer, j inner) so the inner loop is contiguous in B when B is not transposed.
 // ---------------------------------------------------------------------------------------------
 #define DEFINE_DIRECT(NAME, T, FMA, KCMAX)                                                      \
@@ -332,6 +334,10 @@ static void NAME(long kc, const float *restrict ap, const float *restrict bp, lo
 DEFINE_UKR_S512(ukr_s_avx512, S512_MR)
 
 // Packing with explicit vector code (the generic loops above stay for edges and other paths).
+// Sources are read as 8 or 32 concurrent row streams; software prefetch BP_PACK_PF floats ahead.
+#ifndef BP_PACK_PF
+#define BP_PACK_PF 64
+#endif
 BP_INLINE __attribute__((target("avx2,fma"))) void transpose8x8(__m256 r[8]) {
     __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
     __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
@@ -378,6 +384,9 @@ static void pack_a_f32_mr8_avx512(int transA, const float *a, long lda, long i0,
             long p = 0;
             for (; p + 8 <= kc; p += 8) {
                 __m256 r[8];
+                if (BP_PACK_PF && p % 16 == 0)
+                    for (int q = 0; q < 8; q++)
+                        _mm_prefetch((const char *)(src + q * lda + p + BP_PACK_PF), _MM_HINT_T0);
                 for (int q = 0; q < 8; q++) r[q] = _mm256_loadu_ps(src + q * lda + p);
                 transpose8x8(r);
                 for (int q = 0; q < 8; q++) {
@@ -414,6 +423,9 @@ static void pack_b_f32_nr32_avx512(int transB, const float *b, long ldb, long p0
             // 16 values of p (a whole cache line) per source row before moving to the next rows.
             for (; p + 16 <= kc; p += 16) {
                 for (int g = 0; g < 4; g++) {
+                    if (BP_PACK_PF)
+                        for (int q = 0; q < 8; q++)
+                            _mm_prefetch((const char *)(src + (g * 8 + q) * ldb + p + BP_PACK_PF), _MM_HINT_T0);
                     for (int h = 0; h < 16; h += 8) {
                         __m256 r[8];
                         for (int q = 0; q < 8; q++) r[q] = _mm256_loadu_ps(src + (g * 8 + q) * ldb + p + h);

@@ -6,9 +6,9 @@ import CBackpropKernels
 /// absorb the transpose panel by panel), so backward passes (`dA = dC · Bᵀ`, `dB = Aᵀ · dC`)
 /// never copy a transposed matrix.
 ///
-/// Threading: work is split over ``Threading/threadCount`` threads by blocks of rows of C
-/// (when C is at least as tall as it is wide) or by blocks of columns of C (short, wide
-/// outputs), never over the summation index k. The C kernels compute every element of C with
+/// Threading: work is split over ``Threading/threadCount`` threads by blocks of rows of C or
+/// by blocks of columns of C (whichever duplicates less packing work, see `gemm`), never over
+/// the summation index k. The C kernels compute every element of C with
 /// an operation sequence that depends only on k, alpha and beta (see the contract at the top of
 /// `gemm.c`), so results are bit-identical whatever the thread count and split.
 enum MatrixMultiply {
@@ -30,10 +30,13 @@ enum MatrixMultiply {
         // read B in place, see BP_DIRECT_B_MAX_M in gemm.c); with a column split every thread
         // packs all of op(A). Either way the results are the same.
         let rowsPerThread = (m + threads - 1) / max(threads, 1)
-        let splitRows = (!transB && rowsPerThread <= 256) || m >= n
-        let units = splitRows
-            ? (m + rowGranule - 1) / rowGranule
-            : (n + columnGranule - 1) / columnGranule
+        let rowUnits = (m + rowGranule - 1) / rowGranule
+        let columnUnits = (n + columnGranule - 1) / columnGranule
+        var splitRows = (!transB && rowsPerThread <= 256) || m >= n
+        // ... unless that side is too short to give every thread a share and the other is not.
+        if splitRows && rowUnits < threads && columnUnits > rowUnits { splitRows = false }
+        if !splitRows && columnUnits < threads && rowUnits > columnUnits { splitRows = true }
+        let units = splitRows ? rowUnits : columnUnits
         // Below ~2 MFLOP the thread hand-off costs more than it saves.
         let parts = (threads <= 1 || work < 1 << 20) ? 1 : min(threads, units)
         if parts == 1 {

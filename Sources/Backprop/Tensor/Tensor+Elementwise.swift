@@ -96,7 +96,7 @@ extension Tensor {
         FastMathKernels.tanh(buffer.pointer(Float.self), out.buffer.pointer(Float.self), count: count)
         return out
     }
-    public func sigmoid() -> Tensor { applying(Sigmoid()) }
+    public func sigmoid() -> Tensor { applying(SigmoidFunction()) }
     public func relu() -> Tensor { applying(Relu()) }
     public func sign() -> Tensor { applying(Sign()) }
     public func erf() -> Tensor { applying(ErrorFunction()) }
