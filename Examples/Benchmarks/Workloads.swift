@@ -14,12 +14,12 @@ func runW2Once(steps: Int = 10_000) -> (usPerStep: Double, losses: [Int: Double]
     let xs = x.scalars(as: Float.self)
     let y = Tensor((0..<8).map { xs[2 * $0] * xs[2 * $0 + 1] }, shape: [8, 1])
     let input = Variable(x), target = Variable(y)
-    let model = MLP(sizes: [2, 16, 16, 1], activation: .tanh, seed: 4)
-    let optimizer = SGDByHand(parameters: model.parameters, lr: 0.05)
+    let model = multilayerPerceptron(sizes: [2, 16, 16, 1], activation: { Tanh() }, seed: 4)
+    let optimizer = SGD(parameters: model.parameters, lr: 0.05)
     var losses: [Int: Double] = [:]
     let t0 = now()
     for step in 1...steps {
-        let loss = meanSquaredError(model(input), target)
+        let loss = mseLoss(model(input), target)
         optimizer.zeroGrad()
         loss.backward()
         optimizer.step()
@@ -96,7 +96,7 @@ func runW3(threads: [Int], maxSize: Int) -> [String: Any] {
 struct W1Run {
     var epochSeconds: [Double] = [], epochCPU: [Double] = [], epochLoss: [Double] = []
     var firstLoss = 0.0, testAccuracy = 0.0
-    var model: MLP
+    var model: Sequential
 }
 
 /// MNIST from the IDX files, x = pixel / 255, through the framework's reader.
@@ -108,14 +108,14 @@ struct MNISTData {
     }
 }
 
-func accuracy(_ model: MLP, _ images: Tensor, _ labels: [Int]) -> Double {
+func accuracy(_ model: Sequential, _ images: Tensor, _ labels: [Int]) -> Double {
     let predicted = withNoGrad { model(Variable(images)).value.argmax(axis: 1) }
     return Double(zip(predicted, labels).filter { $0 == $1 }.count) / Double(labels.count)
 }
 
 func trainW1(_ data: MNISTData, epochs: Int = 5, batch: Int = 128) -> W1Run {
-    let model = MLP(sizes: [784, 256, 128, 10], activation: .relu, seed: 1)
-    let optimizer = AdamByHand(parameters: model.parameters, lr: 1e-3, betas: (0.9, 0.999), eps: 1e-8)
+    let model = multilayerPerceptron(sizes: [784, 256, 128, 10], activation: { ReLU() }, seed: 1)
+    let optimizer = Adam(parameters: model.parameters, lr: 1e-3, betas: (0.9, 0.999), eps: 1e-8)
     let n = data.train.count
     let loader = DataLoader(data.train, batchSize: batch, shuffle: true, seed: 2)
     var run = W1Run(model: model)
@@ -124,7 +124,7 @@ func trainW1(_ data: MNISTData, epochs: Int = 5, batch: Int = 128) -> W1Run {
         var lossSum = 0.0
         let c0 = cpuTime(), t0 = now()
         while let b = batches.next() {           // gathers the batch's rows (timed)
-            let loss = crossEntropyLoss(model(Variable(b.inputs)), classes: b.labels)
+            let loss = crossEntropy(model(Variable(b.inputs)), classes: b.labels)
             optimizer.zeroGrad()
             loss.backward()
             optimizer.step()
@@ -141,7 +141,7 @@ func trainW1(_ data: MNISTData, epochs: Int = 5, batch: Int = 128) -> W1Run {
 }
 
 /// W5: logits and argmax of the 10k test images, in one batch and in batches of 128.
-func timeInference(_ model: MLP, _ images: Tensor, fullReps: Int = 30, batchReps: Int = 10) -> (full: [Double], b128: [Double]) {
+func timeInference(_ model: Sequential, _ images: Tensor, fullReps: Int = 30, batchReps: Int = 10) -> (full: [Double], b128: [Double]) {
     var full: [Double] = [], b128: [Double] = []
     withNoGrad {
         for _ in 0..<3 { _ = model(Variable(images)) }

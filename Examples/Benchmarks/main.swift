@@ -56,9 +56,10 @@ if wanted.contains("W1") || wanted.contains("W5") {
     let data: MNISTData
     do { data = try MNISTData.load(directory: mnistDirectory) } catch { fatalError("benchmarks: \(error)") }
     // Init and shuffle checks of WORKLOADS.md.
-    let check = MLP(sizes: [784, 256, 128, 10], activation: .relu, seed: 1)
+    let check = multilayerPerceptron(sizes: [784, 256, 128, 10], activation: { ReLU() }, seed: 1)
+    let w1 = check.parameters[0].value, b1 = check.parameters[1].value
     let perm = DataLoader(data.train, batchSize: 128, shuffle: true, seed: 2).nextEpochOrder()
-    say("W1 init check: W1[0,0:4] = \((0..<4).map { fmt(check.weights[0].value[0, $0], 8) }) b1[0:3] = \((0..<3).map { fmt(check.biases[0].value[$0], 8) }) perm[0:5] = \(perm[0..<5].map { $0 })")
+    say("W1 init check: W1[0,0:4] = \((0..<4).map { fmt(w1[0, $0], 8) }) b1[0:3] = \((0..<3).map { fmt(b1[$0], 8) }) perm[0:5] = \(perm[0..<5].map { $0 })")
     let r = runW1(data, threads: threads, runs: runs, inference: wanted.contains("W5") || wanted.contains("W1"))
     records.append(r)
     for t in threads {
