@@ -76,6 +76,18 @@ public class Adam: Optimizer {
         let oneMinusBeta1 = T(1 - betas.0), beta2 = T(betas.1), oneMinusBeta2 = T(1 - betas.1), eps = T(eps)
         let l2 = !decoupledWeightDecay && group.weightDecay != 0, decay = T(group.weightDecay)
         let shrink = decoupledWeightDecay && group.weightDecay != 0, shrinkFactor = T(1 - group.lr * group.weightDecay)
+        if T.self == Float.self && !shrink && !l2 && vMax == nil && Swift.abs(oneMinusBeta1) < 0.5 {
+            // The plain configuration, vectorised (bit-identical to the loop below).
+            grad.withPointer(Float.self) { g in
+                OptimizerKernels.adam(weights: UnsafeMutableRawPointer(w).assumingMemoryBound(to: Float.self), gradient: g,
+                                      firstMoment: UnsafeMutableRawPointer(m).assumingMemoryBound(to: Float.self),
+                                      secondMoment: UnsafeMutableRawPointer(v).assumingMemoryBound(to: Float.self), count: n,
+                                      stepSize: Float(stepSize), correction2: Float(correction2),
+                                      oneMinusBeta1: Float(oneMinusBeta1), beta2: Float(beta2),
+                                      oneMinusBeta2: Float(oneMinusBeta2), eps: Float(eps))
+            }
+            return
+        }
         grad.withPointer(T.self) { g in
             for i in 0..<n {
                 if shrink { w[i] = w[i] * shrinkFactor }
