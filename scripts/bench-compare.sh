@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Runs the benchmark peers (PyTorch, NumPy: ../shared/bench/run-peers.sh) and Backprop's
-# `benchmarks` in one sitting, interleaved workload by workload, ROUNDS times, then prints
-# ratios ours / peer (medians over everything measured; < 1 means Backprop is faster).
+# Runs the benchmark peers (the PyTorch and NumPy scripts of ../shared/bench/peers, the way
+# run-peers.sh runs them) and Backprop's `benchmarks` in one sitting, interleaved workload by
+# workload, ROUNDS times, then prints ratios ours / peer (medians over everything measured;
+# < 1 means Backprop is faster).
 #
 #   bash scripts/bench-compare.sh [ROUNDS] [W1 W2 W3]     (from the project root)
 #
 # Environment: PEERS_VENV (default /tmp/peers-venv), OUT (default /tmp/bench-compare),
 # W3_MAX (largest W3 size for both sides, default 1024; 4096 takes minutes per side),
-# MNIST (default ../shared/datasets/mnist).
+# MNIST (default ../shared/datasets/mnist), THREADS (W1/W3 thread counts, default 1,2),
+# W2_THREADS (default 1: PyTorch's 2-thread W2 spins in its thread pool for minutes when the
+# other core is busy, as on a shared machine).
 # Peak RSS of W1 is measured for both sides the same way: one training run of W1 (1 thread)
 # in its own process, `/usr/bin/time -f %M` (max resident set size, KiB).
 set -euo pipefail
@@ -21,8 +24,12 @@ VENV=${PEERS_VENV:-/tmp/peers-venv}
 OUT=${OUT:-/tmp/bench-compare}
 W3_MAX=${W3_MAX:-1024}
 MNIST=${MNIST:-$ROOT/../shared/datasets/mnist}
+THREADS=${THREADS:-1,2}
+W2_THREADS=${W2_THREADS:-1}
+PY="$VENV/bin/python"
+NOENV=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)   # let OpenBLAS pick its AVX-512 kernel (as run-peers.sh)
 mkdir -p "$OUT"
-: > "$OUT/ours.jsonl"; : > "$OUT/peers.jsonl"; : > "$OUT/rss.txt"
+: > "$OUT/ours.jsonl"; : > "$OUT/peers.jsonl"; : > "$OUT/rss.txt"; : > "$OUT/peers.log"
 
 swift build -c release --product benchmarks 2>&1 | tail -1
 OURS="$ROOT/.build/release/benchmarks"
@@ -31,7 +38,7 @@ OURS="$ROOT/.build/release/benchmarks"
 # patched copy of their common.py (sizes above W3_MAX dropped), so both do the same shapes.
 PEERDIR="$OUT/peers"
 rm -rf "$PEERDIR"; mkdir -p "$PEERDIR/peers"
-cp "$BENCH"/peers/* "$PEERDIR/peers/"; cp "$BENCH/run-peers.sh" "$PEERDIR/"
+cp "$BENCH"/peers/* "$PEERDIR/peers/"
 chmod -R u+w "$PEERDIR"
 python3 - "$PEERDIR/peers/common.py" "$W3_MAX" "$(cd "$BENCH/.." && pwd)" <<'PY'
 import re, sys
@@ -46,13 +53,21 @@ PY
 for round in $(seq 1 "$ROUNDS"); do
   for w in $WANT; do
     echo "== round $round $w: peers ($(date +%T))" >&2
-    PEERS_VENV="$VENV" bash "$PEERDIR/run-peers.sh" "$OUT/peers-$round-$w.jsonl" "$w" > /dev/null 2>&1 || echo "peer $w failed (see $OUT/peers-$round-$w.jsonl.log)" >&2
-    cat "$OUT/peers-$round-$w.jsonl" >> "$OUT/peers.jsonl"
+    P="$PEERDIR/peers"
+    peer() { "$@" > "$OUT/peer.tmp" 2>> "$OUT/peers.log" && tail -n 1 "$OUT/peer.tmp" >> "$OUT/peers.jsonl" || echo "peer failed: $*" >&2; }
+    case $w in
+      W1) peer "$PY" "$P/w1_mnist_torch.py" --threads "$THREADS" --runs 1
+          peer "${NOENV[@]}" "$PY" "$P/w1_mnist_numpy.py" --threads "$THREADS" --runs 1 ;;
+      W2) peer "$PY" "$P/w2_tiny_torch.py" --threads "$W2_THREADS" --repeats 5
+          peer "${NOENV[@]}" "$PY" "$P/w2_tiny_numpy.py" --repeats 5 ;;
+      W3) peer "${NOENV[@]}" "$PY" "$P/w3_sgemm_numpy.py" --threads "$THREADS"
+          peer "$PY" "$P/w3_sgemm_torch.py" --threads "$THREADS" ;;
+    esac
     echo "== round $round $w: Backprop ($(date +%T))" >&2
     case $w in
-      W1) "$OURS" W1 W5 --threads 2,1 --runs 2 --mnist "$MNIST" --json "$OUT/ours.jsonl" > "$OUT/ours-$round-$w.txt" ;;
-      W2) "$OURS" W2 --threads 1,2 --json "$OUT/ours.jsonl" > "$OUT/ours-$round-$w.txt" ;;
-      W3) "$OURS" W3 --threads 1,2 --w3-max "$W3_MAX" --json "$OUT/ours.jsonl" > "$OUT/ours-$round-$w.txt" ;;
+      W1) "$OURS" W1 W5 --threads "$THREADS" --runs 1 --mnist "$MNIST" --json "$OUT/ours.jsonl" > "$OUT/ours-$round-$w.txt" ;;
+      W2) "$OURS" W2 --threads "$W2_THREADS" --json "$OUT/ours.jsonl" > "$OUT/ours-$round-$w.txt" ;;
+      W3) "$OURS" W3 --threads "$THREADS" --w3-max "$W3_MAX" --json "$OUT/ours.jsonl" > "$OUT/ours-$round-$w.txt" ;;
     esac
   done
 done
@@ -60,8 +75,8 @@ done
 case " $WANT " in *" W1 "*)
   echo "== peak RSS of one W1 training run, 1 thread ($(date +%T))" >&2
   /usr/bin/time -f "backprop-swift %M" -a -o "$OUT/rss.txt" "$OURS" W1 --threads 1 --runs 1 --mnist "$MNIST" > /dev/null
-  /usr/bin/time -f "pytorch-eager %M" -a -o "$OUT/rss.txt" "$VENV/bin/python" "$PEERDIR/peers/w1_mnist_torch.py" --threads 1 --runs 1 > /dev/null 2>&1
-  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/time -f "numpy-by-hand %M" -a -o "$OUT/rss.txt" "$VENV/bin/python" "$PEERDIR/peers/w1_mnist_numpy.py" --threads 1 --runs 1 > /dev/null 2>&1
+  /usr/bin/time -f "pytorch-eager %M" -a -o "$OUT/rss.txt" "$PY" "$PEERDIR/peers/w1_mnist_torch.py" --threads 1 --runs 1 > /dev/null 2>&1
+  "${NOENV[@]}" /usr/bin/time -f "numpy-by-hand %M" -a -o "$OUT/rss.txt" "$PY" "$PEERDIR/peers/w1_mnist_numpy.py" --threads 1 --runs 1 > /dev/null 2>&1
 ;; esac
 
 "$VENV/bin/python" "$ROOT/scripts/bench-ratios.py" "$OUT/ours.jsonl" "$OUT/peers.jsonl" "$OUT/rss.txt" | tee "$OUT/ratios.md"

@@ -6,7 +6,8 @@ extension Variable {
         let keptShape = value.reducedShape(value.reductionAxes(axes, operation: "sum"), keepDims: true)
         return Variable.record("sum", value.sum(axes: axes, keepDims: keepDims), inputs: [self],
                                derivative: "d Σx/dx_i = 1") { g, _ in
-            [g.reshaped(keptShape).broadcast(to: source)]
+            if !GradMode.isEnabled { return [Variable(g.value.reshaped(keptShape).broadcast(to: source))] }
+            return [g.reshaped(keptShape).broadcast(to: source)]
         }
     }
 

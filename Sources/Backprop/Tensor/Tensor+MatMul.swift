@@ -17,6 +17,22 @@ extension Tensor {
         guard k == k2 else {
             fatalError("matmul: shapes \(shape)\(transposeSelf ? "ᵀ" : "") and \(other.shape)\(transposeOther ? "ᵀ" : "") are not aligned (inner sizes \(k) and \(k2))")
         }
+        if rank == 2 && other.rank == 2 {
+            // The common case, without the batch bookkeeping.
+            var out = Tensor(uninitializedShape: [m, n], dtype: dtype)
+            let lda = shape[1], ldb = other.shape[1]
+            func run2<T: TensorScalar>(_: T.Type) {
+                withPointer(T.self) { a in other.withPointer(T.self) { b in out.withMutablePointer(T.self) { c in
+                    MatrixMultiply.gemm(transA: transposeSelf, transB: transposeOther, m: m, n: n, k: k,
+                                        a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: n)
+                } } }
+            }
+            switch dtype {
+            case .float32: run2(Float.self)
+            case .float64: run2(Double.self)
+            }
+            return out
+        }
         let batchShape = Array(shape.dropLast(2))
         let otherBatch = Array(other.shape.dropLast(2))
         guard otherBatch.isEmpty || otherBatch == batchShape else {
