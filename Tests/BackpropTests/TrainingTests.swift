@@ -5,7 +5,7 @@ import FoundationXML
 import Testing
 @testable import Backprop
 
-@Suite struct TrainingTests {
+@Suite struct TrainingUtilityTests {
     // MARK: - Accuracy and confusion matrix (numbers worked out by hand)
 
     @Test func accuracyCountsArgmaxHits() {

@@ -7,8 +7,8 @@ import Glibc
 /// and the estimated time left.
 ///
 /// On a terminal it redraws one line in place (`\r`) at most ten times a second. When the
-/// output is a file or a pipe (a CI log) it prints plain lines instead, one each tenth of the
-/// way, so logs stay readable.
+/// output is a file or a pipe (a CI log) it prints plain lines instead, by default one each
+/// tenth of the way, so logs stay readable.
 ///
 /// ```swift
 /// let bar = ProgressBar(total: loader.count, label: "epoch 1/10")
@@ -55,16 +55,18 @@ public final class ProgressBar {
     private var finished = false
 
     /// A bar writing to standard error (or output); interactive exactly when that stream is a terminal.
-    public convenience init(total: Int, label: String = "", width: Int = 30, destination: Destination = .standardError) {
+    public convenience init(total: Int, label: String = "", width: Int = 30, destination: Destination = .standardError,
+                            plainLines: Int = 10) {
         let descriptor = destination == .standardError ? STDERR_FILENO : STDOUT_FILENO
         let handle = destination == .standardError ? FileHandle.standardError : FileHandle.standardOutput
         self.init(total: total, label: label, width: width, isInteractive: isatty(descriptor) == 1,
-                  write: { handle.write(Data($0.utf8)) })
+                  plainLines: plainLines, write: { handle.write(Data($0.utf8)) })
     }
 
     /// A bar writing through `write`, with the interactive mode and the clock (seconds) given;
-    /// for tests and custom sinks.
-    public init(total: Int, label: String = "", width: Int = 30, isInteractive: Bool,
+    /// for tests and custom sinks. When not interactive, about `plainLines` lines are printed
+    /// over the run (evenly spaced; the last by ``finish(_:)``).
+    public init(total: Int, label: String = "", width: Int = 30, isInteractive: Bool, plainLines: Int = 10,
                 clock: @escaping () -> Double = { ProcessInfo.processInfo.systemUptime },
                 write: @escaping (String) -> Void) {
         guard total >= 0 else { fatalError("ProgressBar: total must be non-negative, got \(total)") }
@@ -75,7 +77,7 @@ public final class ProgressBar {
         self.write = write
         self.clock = clock
         self.start = clock()
-        self.lineInterval = max(1, total / 10)
+        self.lineInterval = plainLines <= 1 ? Int.max / 2 : max(1, total / plainLines)
         self.nextLineStep = lineInterval
     }
 
@@ -91,8 +93,8 @@ public final class ProgressBar {
                 lastDraw = now
                 draw(render(now: now))
             }
-        } else if step >= nextLineStep && step < total {
-            // Plain output: one line each tenth of the way; finish() writes the last one.
+        } else if step >= nextLineStep && step + lineInterval / 2 < total {
+            // Plain output: evenly spaced lines (none just before the end); finish() writes the last.
             while nextLineStep <= step { nextLineStep += lineInterval }
             write(render(now: now) + "\n")
         }

@@ -95,7 +95,10 @@ public struct SVGContourPlot: Sendable {
 
     /// The chart as a complete SVG document.
     public func render() -> String {
-        let left = 60.0, right = 20.0, top = title.isEmpty ? 20.0 : 40.0, bottom = 50.0
+        // The legend sits to the right of the plot, so it hides no contour or path.
+        let legendEntries = trajectories.enumerated().map { (name: $0.element.name, color: $0.element.color ?? SVG.color($0.offset), dashed: false) }
+        let legendWidth = legendEntries.isEmpty ? 0 : SVG.legendSize(legendEntries.map(\.name)).width + 24
+        let left = 60.0, right = 20.0 + legendWidth, top = title.isEmpty ? 20.0 : 40.0, bottom = 50.0
         let plotWidth = Double(width) - left - right, plotHeight = Double(height) - top - bottom
         let n = values.count - 1
         func px(_ x: Double) -> Double { left + (x - xRange.lowerBound) / (xRange.upperBound - xRange.lowerBound) * plotWidth }
@@ -114,11 +117,15 @@ public struct SVGContourPlot: Sendable {
         svg += "<g fill=\"none\" stroke-width=\"1\" clip-path=\"url(#area)\">\n"
         for (k, level) in levels.enumerated() {
             var d = ""
+            var penAt = ""   // where the last piece ended: a piece starting there continues it
             for j in 0..<n {
                 for i in 0..<n {
                     for (p, q) in Self.cellSegments(values[j][i], values[j][i + 1], values[j + 1][i + 1], values[j + 1][i], level: level) {
-                        d += "M\(SVG.coordinate(gx(Double(i) + p.0))) \(SVG.coordinate(gy(Double(j) + p.1)))"
-                        d += "L\(SVG.coordinate(gx(Double(i) + q.0))) \(SVG.coordinate(gy(Double(j) + q.1)))"
+                        let from = SVG.coordinate(gx(Double(i) + p.0)) + " " + SVG.coordinate(gy(Double(j) + p.1))
+                        let to = SVG.coordinate(gx(Double(i) + q.0)) + " " + SVG.coordinate(gy(Double(j) + q.1))
+                        if from == penAt { d += "L" + to; penAt = to }
+                        else if to == penAt { d += "L" + from; penAt = from }
+                        else { d += "M" + from + "L" + to; penAt = to }
                     }
                 }
             }
@@ -150,12 +157,7 @@ public struct SVGContourPlot: Sendable {
         svg += "<g clip-path=\"url(#area)\" fill=\"none\" stroke-width=\"2\" stroke-linejoin=\"round\">\n"
         for (index, t) in trajectories.enumerated() {
             let color = t.color ?? SVG.color(index)
-            let stride = max(1, t.x.count / 400)   // at most ~400 points per path keeps files small
-            var kept = Array(Swift.stride(from: 0, to: t.x.count, by: stride))
-            if let last = kept.last, last != t.x.count - 1 { kept.append(t.x.count - 1) }
-            let points: [(Double, Double)?] = kept.map { i in
-                t.x[i].isFinite && t.y[i].isFinite ? (px(t.x[i]), py(t.y[i])) : nil
-            }
+            let points: [(Double, Double)?] = zip(t.x, t.y).map { x, y in x.isFinite && y.isFinite ? (px(x), py(y)) : nil }
             svg += "<path d=\"\(SVG.path(points))\" stroke=\"\(color)\" stroke-opacity=\"0.9\"/>\n"
             if let first = points.compactMap({ $0 }).first {
                 svg += "<circle cx=\"\(SVG.coordinate(first.0))\" cy=\"\(SVG.coordinate(first.1))\" r=\"4\" stroke=\"\(color)\"/>\n"
@@ -173,9 +175,7 @@ public struct SVGContourPlot: Sendable {
             }.joined(separator: " ")
             svg += "<polygon points=\"\(star)\" fill=\"gold\" stroke=\"black\" stroke-width=\"0.8\"><title>\(SVG.escape(m.label))</title></polygon>\n"
         }
-        let plot = SVGPlot()
-        svg += plot.legend(names: trajectories.enumerated().map { ($0.element.name, $0.element.color ?? SVG.color($0.offset), false) },
-                           right: left + plotWidth - 6, top: top + 6)
+        svg += SVG.legend(legendEntries, left: left + plotWidth + 12, top: top)
         return svg + "</svg>\n"
     }
 

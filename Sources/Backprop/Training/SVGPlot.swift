@@ -151,11 +151,12 @@ public struct SVGPlot: Sendable {
         svg += "<text transform=\"translate(16,\(SVG.coordinate(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(SVG.escape(yLabel))</text>\n"
 
         // The lines.
+        let pixels: [[(Double, Double)?]] = series.map { s in
+            zip(s.x, s.y).map { x, y in x.isFinite && isPlottable(y) ? (px(x), py(y)) : nil }
+        }
         svg += "<g clip-path=\"url(#\(id)-area)\" fill=\"none\" stroke-width=\"2\" stroke-linejoin=\"round\">\n"
         for (i, s) in series.enumerated() {
-            let points: [(Double, Double)?] = zip(s.x, s.y).map { x, y in
-                x.isFinite && isPlottable(y) ? (px(x), py(y)) : nil
-            }
+            let points = pixels[i]
             let dash = s.dashed ? " stroke-dasharray=\"6 4\"" : ""
             if points.compactMap({ $0 }).count == 1, let (x, y) = points.compactMap({ $0 }).first {
                 svg += "<circle cx=\"\(SVG.coordinate(x))\" cy=\"\(SVG.coordinate(y))\" r=\"3\" fill=\"\(s.color ?? SVG.color(i))\"/>\n"
@@ -164,26 +165,19 @@ public struct SVGPlot: Sendable {
             }
         }
         svg += "</g>\n"
-        svg += legend(names: series.enumerated().map { ($0.element.name, $0.element.color ?? SVG.color($0.offset), $0.element.dashed) },
-                      right: left + plotWidth - 8, top: top + 8)
+        // The legend goes in the inner corner that covers the fewest data points.
+        let entries = series.enumerated().map { (name: $0.element.name, color: $0.element.color ?? SVG.color($0.offset), dashed: $0.element.dashed) }
+        let size = SVG.legendSize(entries.map(\.name))
+        let corners = [(left + plotWidth - 8 - size.width, top + 8), (left + 8, top + 8),
+                       (left + plotWidth - 8 - size.width, top + plotHeight - 8 - size.height), (left + 8, top + plotHeight - 8 - size.height)]
+        let allPoints = pixels.joined().compactMap { $0 }
+        let corner = corners.min { a, b in
+            func covered(_ c: (Double, Double)) -> Int {
+                allPoints.count { $0.0 >= c.0 && $0.0 <= c.0 + size.width && $0.1 >= c.1 && $0.1 <= c.1 + size.height }
+            }
+            return covered(a) < covered(b)
+        }!
+        svg += SVG.legend(entries, left: corner.0, top: corner.1)
         return svg
-    }
-}
-
-extension SVGPlot {
-    /// A legend box whose top-right corner is at (`right`, `top`).
-    func legend(names: [(String, String, Bool)], right: Double, top: Double) -> String {
-        guard !names.isEmpty else { return "" }
-        let longest = names.map(\.0.count).max() ?? 0
-        let boxWidth = Double(longest) * 6.6 + 44, boxHeight = Double(names.count) * 18 + 8
-        let x0 = right - boxWidth
-        var svg = "<g font-size=\"12\">\n<rect x=\"\(SVG.coordinate(x0))\" y=\"\(SVG.coordinate(top))\" width=\"\(SVG.coordinate(boxWidth))\" height=\"\(SVG.coordinate(boxHeight))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#999\"/>\n"
-        for (i, (name, color, dashed)) in names.enumerated() {
-            let y = top + 16 + Double(i) * 18
-            let dash = dashed ? " stroke-dasharray=\"6 4\"" : ""
-            svg += "<line x1=\"\(SVG.coordinate(x0 + 8))\" y1=\"\(SVG.coordinate(y - 4))\" x2=\"\(SVG.coordinate(x0 + 30))\" y2=\"\(SVG.coordinate(y - 4))\" stroke=\"\(color)\" stroke-width=\"2.5\"\(dash)/>\n"
-            svg += "<text x=\"\(SVG.coordinate(x0 + 36))\" y=\"\(SVG.coordinate(y))\">\(SVG.escape(name))</text>\n"
-        }
-        return svg + "</g>\n"
     }
 }

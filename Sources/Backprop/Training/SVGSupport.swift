@@ -93,16 +93,40 @@ enum SVG {
         """
     }
 
-    /// The ordered points of a polyline as an SVG path, starting a new piece after each gap.
+    /// The ordered points (in pixels) of a polyline as an SVG path, starting a new piece after
+    /// each gap. Points closer than 0.7 px to the last one drawn are skipped (except a piece's
+    /// end), which keeps long series small without visible change.
     static func path(_ points: [(Double, Double)?]) -> String {
         var d = ""
-        var penDown = false
-        for p in points {
-            guard let (x, y) = p else { penDown = false; continue }
-            d += (penDown ? "L" : "M") + coordinate(x) + " " + coordinate(y) + " "
-            penDown = true
+        var last: (Double, Double)?
+        for (i, p) in points.enumerated() {
+            guard let (x, y) = p else { last = nil; continue }
+            let endsPiece = i == points.count - 1 || points[i + 1] == nil
+            if let (lx, ly) = last, !endsPiece, (x - lx) * (x - lx) + (y - ly) * (y - ly) < 0.49 { continue }
+            d += (last == nil ? "M" : "L") + coordinate(x) + " " + coordinate(y) + " "
+            last = (x, y)
         }
         return d.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// The size of a legend box for these names.
+    static func legendSize(_ names: [String]) -> (width: Double, height: Double) {
+        (Double(names.map(\.count).max() ?? 0) * 7.2 + 44, Double(names.count) * 18 + 8)
+    }
+
+    /// A legend box with its top-left corner at (`left`, `top`): a line sample (dashed or
+    /// not) in each entry's colour, then its name.
+    static func legend(_ entries: [(name: String, color: String, dashed: Bool)], left: Double, top: Double) -> String {
+        guard !entries.isEmpty else { return "" }
+        let size = legendSize(entries.map(\.name))
+        var svg = "<g font-size=\"12\">\n<rect x=\"\(coordinate(left))\" y=\"\(coordinate(top))\" width=\"\(coordinate(size.width))\" height=\"\(coordinate(size.height))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#999\"/>\n"
+        for (i, entry) in entries.enumerated() {
+            let y = top + 16 + Double(i) * 18
+            let dash = entry.dashed ? " stroke-dasharray=\"6 4\"" : ""
+            svg += "<line x1=\"\(coordinate(left + 8))\" y1=\"\(coordinate(y - 4))\" x2=\"\(coordinate(left + 30))\" y2=\"\(coordinate(y - 4))\" stroke=\"\(entry.color)\" stroke-width=\"2.5\"\(dash)/>\n"
+            svg += "<text x=\"\(coordinate(left + 36))\" y=\"\(coordinate(y))\">\(escape(entry.name))</text>\n"
+        }
+        return svg + "</g>\n"
     }
 
     /// Writes text to a file, creating its folder if needed.
