@@ -51,7 +51,7 @@ do {
 }
 let n = train.count
 let variants = [
-    Variant(name: "batch (all \(n) per step)", batchSize: n, learningRate: 1.0),
+    Variant(name: "batch (all \(n) per step)", batchSize: n, learningRate: 0.5),
     Variant(name: "mini-batch (32 per step)", batchSize: 32, learningRate: 0.3),
     Variant(name: "stochastic (1 per step)", batchSize: 1, learningRate: 0.03),
 ]

@@ -154,7 +154,7 @@ for surface in Surfaces.all where only == nil || only == surface.slug {
     }
 
     var contour = SVGContourPlot(title: surface.title, xRange: surface.xRange, yRange: surface.yRange,
-                                 width: 880, height: 560, logarithmicLevels: surface.logarithmicLevels) { x, y in
+                                 resolution: 100, width: 880, height: 560, logarithmicLevels: surface.logarithmicLevels) { x, y in
         surface.value(x, y)
     }
     for (contender, run) in zip(contenders, runs) {
@@ -164,7 +164,7 @@ for surface in Surfaces.all where only == nil || only == surface.slug {
 
     let gapPlot = surface.minimumValue != nil
     var lossPlot = SVGPlot(title: surface.title, xLabel: "step", yLabel: gapPlot ? "f − f*" : "f",
-                           logScaleY: gapPlot, width: 700, height: 440)
+                           logScaleY: gapPlot, width: 820, height: 440)
     let best = surface.minimumValue ?? 0
     for (contender, run) in zip(contenders, runs) {
         lossPlot.addSeries(contender.name, x: run.values.indices.map(Double.init), y: run.values.map { $0 - best },

@@ -98,7 +98,12 @@ public struct SVGPlot: Sendable {
     /// The chart's elements, drawn in the box `0..<width × 0..<height`; `id` keeps clip-path
     /// names unique when several charts share a document.
     func body(id: String) -> String {
-        let left = 70.0, right = 20.0, top = title.isEmpty ? 20.0 : 40.0, bottom = 50.0
+        // Up to four series share the plot with their legend; more get a legend beside it.
+        let entries = series.enumerated().map { (name: $0.element.name, color: $0.element.color ?? SVG.color($0.offset), dashed: $0.element.dashed) }
+        let legendSize = SVG.legendSize(entries.map(\.name))
+        let legendOutside = entries.count > 4
+        let left = 70.0, right = 20.0 + (legendOutside ? legendSize.width + 12 : 0)
+        let top = title.isEmpty ? 20.0 : 40.0, bottom = 50.0
         let plotWidth = Double(width) - left - right, plotHeight = Double(height) - top - bottom
 
         // Ranges and ticks.
@@ -165,9 +170,11 @@ public struct SVGPlot: Sendable {
             }
         }
         svg += "</g>\n"
+        if legendOutside {
+            return svg + SVG.legend(entries, left: left + plotWidth + 12, top: top)
+        }
         // The legend goes in the inner corner that covers the fewest data points.
-        let entries = series.enumerated().map { (name: $0.element.name, color: $0.element.color ?? SVG.color($0.offset), dashed: $0.element.dashed) }
-        let size = SVG.legendSize(entries.map(\.name))
+        let size = legendSize
         let corners = [(left + plotWidth - 8 - size.width, top + 8), (left + 8, top + 8),
                        (left + plotWidth - 8 - size.width, top + plotHeight - 8 - size.height), (left + 8, top + plotHeight - 8 - size.height)]
         let allPoints = pixels.joined().compactMap { $0 }
