@@ -124,6 +124,14 @@ public enum MLPClassifier {
         let hidden = options.resolvedHidden, epochs = options.resolvedEpochs
         let batchSize = options.resolvedBatchSize, lr = options.resolvedLearningRate
 
+        // Fail before training, not after, if the output folder cannot be made.
+        let out = URL(fileURLWithPath: options.outputDirectory)
+        do {
+            try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        } catch {
+            throw UsageError("--out: cannot create the folder \(out.path): \(error.localizedDescription)")
+        }
+
         let model = makeModel(inputSize: inputSize, hidden: hidden, classes: classCount, seed: options.seed)
         let optimizer = makeOptimizer(options.optimizer, parameters: model.parameters, learningRate: lr)
         let scheduler = options.cosineSchedule ? CosineAnnealingLR(optimizer, maxEpochs: epochs) : nil
@@ -177,8 +185,6 @@ public enum MLPClassifier {
         log(confusion.description)
 
         // Files: the model (safetensors, PyTorch state_dict names), the curves, the history.
-        let out = URL(fileURLWithPath: options.outputDirectory)
-        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         let modelURL = out.appendingPathComponent("model.safetensors")
         let curvesURL = out.appendingPathComponent("curves.svg")
         let historyURL = out.appendingPathComponent("history.csv")

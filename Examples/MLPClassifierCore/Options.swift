@@ -2,8 +2,11 @@ import Foundation
 
 /// A mistake on the command line; its description is the one-line message shown to the user.
 public struct UsageError: Error, CustomStringConvertible, Equatable {
+    /// The message, one line, without the program name.
     public let message: String
+    /// A usage error with this message.
     public init(_ message: String) { self.message = message }
+    /// The message.
     public var description: String { message }
 }
 
@@ -40,19 +43,30 @@ public enum OptimizerChoice: String, CaseIterable, Sendable {
 
 /// Everything the command line can set; `nil` means "the default for the data set".
 public struct Options: Equatable, Sendable {
+    /// Where the examples come from (`--data`, `--csv`).
     public var data: DataSource = .bundledDigits
+    /// The hidden layer sizes (`--hidden`).
     public var hidden: [Int]?
+    /// The optimizer (`--optimizer`).
     public var optimizer: OptimizerChoice = .adam
+    /// The learning rate (`--lr`).
     public var learningRate: Double?
+    /// Examples per step (`--batch-size`).
     public var batchSize: Int?
+    /// Passes over the training set (`--epochs`).
     public var epochs: Int?
     /// Cosine-anneal the learning rate to zero over the run (PyTorch's `CosineAnnealingLR`).
     public var cosineSchedule = true
+    /// Seeds the initialisation (`seed`) and the shuffles (`seed + 1`) (`--seed`).
     public var seed: UInt64 = 1
+    /// Threads for the kernels (`--threads`); `nil` uses all cores.
     public var threads: Int?
+    /// Where the model, curves and history go (`--out`).
     public var outputDirectory = "mlp-classifier-output"
+    /// Whether to draw a progress bar (off with `--no-progress`: one line per epoch instead).
     public var showProgress = true
 
+    /// The defaults: the bundled digits, Adam, cosine schedule, seed 1.
     public init() {}
 
     /// The hidden layer sizes: `--hidden`, else 128 for the small digits, 256,128 otherwise.
@@ -67,7 +81,9 @@ public struct Options: Equatable, Sendable {
 
 /// What the command line asks for.
 public enum Command: Equatable, Sendable {
+    /// Print the usage text.
     case help
+    /// Train with these options.
     case train(Options)
 }
 
