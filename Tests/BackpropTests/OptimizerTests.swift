@@ -166,6 +166,24 @@ import Foundation
         #expect(adam.stateDict() == good, "a failed load must not change the state")
     }
 
+    @Test func misuseStopsWithClearMessages() async {
+        await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let p = Variable(Tensor.zeros([2]), requiresGrad: true)
+            _ = Adam(groups: [ParameterGroup([p], lr: 0.1), ParameterGroup([p], lr: 0.01)])
+        }.map { result in
+            let message = String(decoding: result.standardErrorContent, as: UTF8.self)
+            #expect(message.contains("Adam: parameter 0 of group 1 (shape [2]) appears more than once in the parameter groups"))
+        }
+        await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let p = Variable(Tensor.zeros([2]), requiresGrad: true)
+            p.grad = Tensor.zeros([3])
+            SGD(parameters: [p], lr: 0.1).step()
+        }.map { result in
+            let message = String(decoding: result.standardErrorContent, as: UTF8.self)
+            #expect(message.contains("SGD: the gradient ([3], float32) does not match its parameter ([2], float32)"))
+        }
+    }
+
     @Test func schedulersMatchPyTorch() {
         // PyTorch: SGD([p], lr=0.5), then opt.param_groups[0]["lr"] before each of 9 scheduler.step() calls.
         let cases: [(String, (any Optimizer) -> any LearningRateScheduler, [Double])] = [

@@ -27,7 +27,7 @@ public final class Adadelta: Optimizer {
     public init(groups: [ParameterGroup], rho: Double = 0.9, eps: Double = 1e-6) {
         guard rho >= 0, rho <= 1 else { fatalError("Adadelta: invalid rho \(rho) (must lie in [0, 1])") }
         guard eps >= 0 else { fatalError("Adadelta: invalid eps \(eps) (must be >= 0)") }
-        parameterGroups = groups
+        parameterGroups = checkedGroups(groups, optimizer: "Adadelta")
         self.rho = rho
         self.eps = eps
     }

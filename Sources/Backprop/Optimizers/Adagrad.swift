@@ -31,7 +31,7 @@ public final class Adagrad: Optimizer {
             fatalError("Adagrad: invalid initialAccumulatorValue \(initialAccumulatorValue) (must be >= 0)")
         }
         guard eps >= 0 else { fatalError("Adagrad: invalid eps \(eps) (must be >= 0)") }
-        parameterGroups = groups
+        parameterGroups = checkedGroups(groups, optimizer: "Adagrad")
         self.lrDecay = lrDecay
         self.initialAccumulatorValue = initialAccumulatorValue
         self.eps = eps

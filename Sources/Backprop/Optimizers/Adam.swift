@@ -37,7 +37,7 @@ public class Adam: Optimizer {
             fatalError("Adam: invalid betas \(betas) (each must lie in [0, 1))")
         }
         guard eps >= 0 else { fatalError("Adam: invalid eps \(eps) (must be >= 0)") }
-        parameterGroups = groups
+        parameterGroups = checkedGroups(groups, optimizer: decoupledWeightDecay ? "AdamW" : "Adam")
         self.betas = betas
         self.eps = eps
         self.amsgrad = amsgrad

@@ -28,7 +28,7 @@ public final class Adamax: Optimizer {
             fatalError("Adamax: invalid betas \(betas) (each must lie in [0, 1))")
         }
         guard eps >= 0 else { fatalError("Adamax: invalid eps \(eps) (must be >= 0)") }
-        parameterGroups = groups
+        parameterGroups = checkedGroups(groups, optimizer: "Adamax")
         self.betas = betas
         self.eps = eps
     }

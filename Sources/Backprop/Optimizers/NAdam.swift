@@ -38,7 +38,7 @@ public final class NAdam: Optimizer {
         }
         guard eps >= 0 else { fatalError("NAdam: invalid eps \(eps) (must be >= 0)") }
         guard momentumDecay >= 0 else { fatalError("NAdam: invalid momentumDecay \(momentumDecay) (must be >= 0)") }
-        parameterGroups = groups
+        parameterGroups = checkedGroups(groups, optimizer: "NAdam")
         self.betas = betas
         self.eps = eps
         self.momentumDecay = momentumDecay

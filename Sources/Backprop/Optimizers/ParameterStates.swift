@@ -172,3 +172,15 @@ func squareRootInPlace<T: TensorScalar>(_ x: UnsafeMutablePointer<T>, count: Int
         bp_sqrt_f64(raw.assumingMemoryBound(to: Double.self), count)
     }
 }
+
+/// The groups, after checking that no parameter appears twice (it would be updated twice per
+/// step, as PyTorch refuses too).
+func checkedGroups(_ groups: [ParameterGroup], optimizer: String) -> [ParameterGroup] {
+    var seen = Set<ObjectIdentifier>()
+    for (g, group) in groups.enumerated() {
+        for (i, p) in group.parameters.enumerated() where !seen.insert(ObjectIdentifier(p)).inserted {
+            fatalError("\(optimizer): parameter \(i) of group \(g)\(p.label.map { " ('\($0)')" } ?? "") (shape \(p.shape)) appears more than once in the parameter groups")
+        }
+    }
+    return groups
+}

@@ -34,7 +34,7 @@ public final class RMSprop: Optimizer {
         guard alpha >= 0 else { fatalError("RMSprop: invalid alpha \(alpha) (must be >= 0)") }
         guard eps >= 0 else { fatalError("RMSprop: invalid eps \(eps) (must be >= 0)") }
         guard momentum >= 0 else { fatalError("RMSprop: invalid momentum \(momentum) (must be >= 0)") }
-        parameterGroups = groups
+        parameterGroups = checkedGroups(groups, optimizer: "RMSprop")
         self.alpha = alpha
         self.eps = eps
         self.momentum = momentum

@@ -30,7 +30,7 @@ public final class SGD: Optimizer {
         guard !nesterov || (momentum > 0 && dampening == 0) else {
             fatalError("SGD: Nesterov momentum requires a momentum > 0 and zero dampening (got momentum \(momentum), dampening \(dampening))")
         }
-        parameterGroups = groups
+        parameterGroups = checkedGroups(groups, optimizer: "SGD")
         self.momentum = momentum
         self.dampening = dampening
         self.nesterov = nesterov
