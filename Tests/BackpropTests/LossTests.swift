@@ -77,6 +77,19 @@ import Testing
               input: [-1e4, -3.0, 0.0, 2.5, 1e4], shape: [5]) { binaryCrossEntropyWithLogits($0, y, reduction: $1) }
     }
 
+    @Test func binaryCrossEntropyWithLogitsPositiveWeightMatchesPyTorch() {
+        let x: [Double] = [-1e4, -3.0, 0.0, 2.5, 1e4, 0.7]
+        let y = Tensor([0.0, 1.0, 0.5, 0.0, 1.0, 0.3], shape: [2, 3]), weight = Tensor([2.0, 0.5, 3.0])
+        check([(.mean, [1.10409590824], [0, -0.0793811772352, -0.0833333333333, 0.154023636663, 0, 0.0281834059115]),
+               (.none, [0, 1.52429367579, 1.38629436112, 2.57888973429, 0, 1.13509767822],
+                [0, -0.476287063411, -0.5, 0.924141819979, 0, 0.169100435469])],
+              input: x, shape: [2, 3]) { binaryCrossEntropyWithLogits($0, y, positiveWeight: weight, reduction: $1) }
+        let targets = Variable(y, requiresGrad: true)
+        binaryCrossEntropyWithLogits(Variable(Tensor(x, shape: [2, 3])), targets, positiveWeight: weight, reduction: .sum).backward()
+        expectClose(targets.grad!.scalars(as: Double.self),
+                    [20000, 1.47570632421, 1.38629436112, -2.42111026571, -10000, 0.106372097771])
+    }
+
     static let logits: [Double] = [1.0, 2.0, 0.5, -1.0, 1e4, -1e4, 0.0, 5e3, 0.3, 0.3, 0.3, 0.3]
 
     @Test func crossEntropyWithClassesMatchesPyTorch() {
@@ -150,6 +163,9 @@ import Testing
             ("smoothL1", [a, b], { smoothL1Loss($0[0], $0[1], beta: 0.7) }),
             ("bce", [p, q], { binaryCrossEntropy($0[0], $0[1], reduction: .none) }),
             ("bceLogits", [a, q], { binaryCrossEntropyWithLogits($0[0], $0[1]) }),
+            ("bceLogitsWeighted", [a, q], {
+                binaryCrossEntropyWithLogits($0[0], $0[1], positiveWeight: Tensor([0.5, 2, 1, 3]), reduction: .none)
+            }),
             ("ce", [a], { crossEntropy($0[0], classes: [3, 0, 1], labelSmoothing: 0.15, reduction: .none) }),
             ("ceProbabilities", [a], { crossEntropy($0[0], probabilities: distribution, labelSmoothing: 0.1) }),
             ("nll", [a], { nllLoss($0[0], classes: [2, 2, 0], reduction: .sum) }),
