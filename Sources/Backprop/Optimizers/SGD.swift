@@ -64,7 +64,7 @@ public final class SGD: Optimizer {
         let lr = T(-group.lr), mu = T(momentum), keep = T(1 - dampening), nesterov = nesterov
         grad.withPointer(T.self) { g in
             forEachBlock(count: n, gradient: g, weights: w, l2Decay: group.weightDecay) { blk in
-                let g = blk.gradient, d = blk.scratch
+                let g = blk.gradient
                 guard let b = buffer else {
                     for i in blk.range { w[i] = w[i] + lr * g[i] }
                     return
@@ -75,8 +75,7 @@ public final class SGD: Optimizer {
                     for i in blk.range { b[i] = b[i] * mu + keep * g[i] }
                 }
                 if nesterov {
-                    for i in blk.range { d[i] = g[i] + mu * b[i] }
-                    for i in blk.range { w[i] = w[i] + lr * d[i] }
+                    for i in blk.range { w[i] = w[i] + lr * (g[i] + mu * b[i]) }
                 } else {
                     for i in blk.range { w[i] = w[i] + lr * b[i] }
                 }
