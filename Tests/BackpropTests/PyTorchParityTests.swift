@@ -3,13 +3,14 @@ import Testing
 @testable import Backprop
 
 /// A Python interpreter that can `import torch`: `$BACKPROP_PYTHON`, else the team's venv
-/// `/tmp/peers-venv/bin/python`, else `python3` on the `PATH`; `nil` when none has torch.
+/// `/tmp/peers-venv/bin/python`, else `python3` on the `PATH`; `nil` when none has torch
+/// (found without importing it, which takes seconds).
 enum TorchPython {
     static let executable: String? = {
         var candidates: [String] = []
         if let chosen = ProcessInfo.processInfo.environment["BACKPROP_PYTHON"], !chosen.isEmpty { candidates.append(chosen) }
         candidates += ["/tmp/peers-venv/bin/python", "python3"]
-        return candidates.first { run($0, ["-c", "import torch, numpy"]).status == 0 }
+        return candidates.first { run($0, ["-c", "import importlib.util as u, sys; sys.exit(0 if u.find_spec('torch') and u.find_spec('numpy') else 1)"]).status == 0 }
     }()
 
     /// Runs `python arguments...` (looked up on the `PATH` through `/usr/bin/env`) and returns
@@ -38,22 +39,16 @@ enum TorchPython {
 @Suite(.enabled(if: TrainingFixture.hasDigits, "needs ../shared/datasets/digits"),
        .enabled(if: TorchPython.executable != nil, "no Python with torch (set BACKPROP_PYTHON)"))
 struct PyTorchParityTests {
-    /// Trains `64 → 32 → ReLU → 16 → ReLU → 10` for a few steps and writes the model (with the
+    /// Trains `64 → 32 → ReLU → 16 → ReLU → 10` for one epoch and writes the model (with the
     /// test accuracy in its metadata, as the mlp-classifier example does) and its test logits.
     static func trainAndSave(in folder: URL) throws -> (model: URL, logits: URL, testLogits: Tensor) {
         var g = SplitMix64(seed: 3)
         let model = Sequential(Linear(inputSize: 64, outputSize: 32, generator: &g), ReLU(),
                                Linear(inputSize: 32, outputSize: 16, generator: &g), ReLU(),
                                Linear(inputSize: 16, outputSize: 10, generator: &g))
-        let optimizer = Adam(parameters: model.parameters, lr: 0.01)
+        let optimizer = Adam(parameters: model.parameters, lr: 0.02)
         let loader = DataLoader(TrainingFixture.digits.train, batchSize: 64, shuffle: true, seed: 4)
-        var steps = 0
-        for batch in loader where steps < 15 {
-            optimizer.zeroGrad()
-            crossEntropy(model(Variable(batch.inputs)), classes: batch.labels).backward()
-            optimizer.step()
-            steps += 1
-        }
+        TrainingFixture.trainEpoch(model, optimizer, loader)   // 23 steps
         let test = TrainingFixture.digits.test
         let logits = withNoGrad { model(Variable(test.inputs)) }.value
         let correct = zip(logits.argmax(axis: 1), test.labels).filter { $0 == $1 }.count
