@@ -66,31 +66,10 @@ enum TrainingFixture {
     }
 }
 
-/// Checkpoint files in the format of the Training layer's `Checkpoint`: model entries under
-/// `model.<name>`, optimizer entries under `optimizer.<key>`, progress as string metadata.
-enum ResumeCheckpoint {
-    static func save(model: any Module, optimizer: any Optimizer, metadata: [String: String], to url: URL) throws {
-        var tensors: [String: Tensor] = [:]
-        for (name, value) in model.stateDict() { tensors["model." + name] = value }
-        for (key, value) in optimizer.stateDict() { tensors["optimizer." + key] = value }
-        try SafeTensors.write(tensors, metadata: metadata, to: url)
-    }
-
-    static func load(into model: any Module, optimizer: any Optimizer, from url: URL) throws -> [String: String] {
-        let (tensors, metadata) = try SafeTensors.read(from: url)
-        var modelState: [String: Tensor] = [:], optimizerState: [String: Tensor] = [:]
-        for (key, value) in tensors {
-            if key.hasPrefix("model.") { modelState[String(key.dropFirst(6))] = value }
-            if key.hasPrefix("optimizer.") { optimizerState[String(key.dropFirst(10))] = value }
-        }
-        try model.loadStateDict(modelState)
-        try optimizer.loadStateDict(optimizerState)
-        return metadata
-    }
-}
-
-/// Stopping after N epochs, saving to a real file, loading into fresh objects and training M
-/// more gives exactly the parameters of N + M epochs in one go, for every optimizer.
+/// Stopping after N epochs, saving a ``Checkpoint`` to a real file, loading it into fresh
+/// objects and training M more gives exactly the parameters of N + M epochs in one go, for
+/// every optimizer. The checkpoint's metadata carries the loader's shuffle generator and the
+/// scheduler's epoch.
 @Suite struct ResumeTests {
     /// An optimizer configuration under test, and optionally a learning-rate schedule on it.
     struct Configuration: CustomStringConvertible, Sendable {
@@ -149,13 +128,13 @@ enum ResumeCheckpoint {
         func save(to url: URL) throws {
             var metadata = ["epoch": String(epochsDone), "loader.generator.state": String(loader.generator.state)]
             if let scheduler { metadata["scheduler.epoch"] = String(scheduler.epoch) }
-            try ResumeCheckpoint.save(model: model, optimizer: optimizer, metadata: metadata, to: url)
+            try Checkpoint.save(model: model, optimizer: optimizer, metadata: metadata, to: url)
         }
 
         /// Restores everything ``save(to:)`` wrote. A scheduler is made before loading (it
         /// captures the initial rate); setting its epoch afterwards re-applies the saved rate.
         func load(from url: URL) throws {
-            let metadata = try ResumeCheckpoint.load(into: model, optimizer: optimizer, from: url)
+            let metadata = try Checkpoint.load(into: model, optimizer: optimizer, from: url)
             loader.generator = SplitMix64(seed: UInt64(metadata["loader.generator.state"]!)!)
             if let scheduler { scheduler.epoch = Int(metadata["scheduler.epoch"]!)! }
             epochsDone = Int(metadata["epoch"]!)!
