@@ -167,6 +167,49 @@ enum TrainingFixture {
         #expect(resumed.loader.generator.state == uninterrupted.loader.generator.state)
     }
 
+    /// A model with BatchNorm (running statistics are buffers in the state dict) and Dropout
+    /// (whose mask generator, like the loader's, goes into the metadata) resumes bit-exactly too;
+    /// evaluation-mode outputs (running statistics, no dropout) agree as well.
+    @Test func modelWithBatchNormAndDropoutResumesExactly() throws {
+        final class Setup {
+            let dropout = Dropout(p: 0.2, seed: 9)
+            let model: Sequential
+            let optimizer: Adam
+            let loader: DataLoader
+            init(modelSeed: UInt64, loaderSeed: UInt64) {
+                var g = SplitMix64(seed: modelSeed)
+                model = Sequential(Linear(inputSize: 64, outputSize: 24, generator: &g), BatchNorm1d(features: 24), ReLU(),
+                                   dropout, Linear(inputSize: 24, outputSize: 10, generator: &g))
+                optimizer = Adam(parameters: model.parameters, lr: 0.01)
+                loader = DataLoader(TrainingFixture.smallTrainingSet(), batchSize: 16, shuffle: true, seed: loaderSeed)
+            }
+            func train(epochs: Int) { for _ in 0..<epochs { TrainingFixture.trainEpoch(model, optimizer, loader) } }
+        }
+        let uninterrupted = Setup(modelSeed: 1, loaderSeed: 2)
+        uninterrupted.train(epochs: 3)
+
+        let first = Setup(modelSeed: 1, loaderSeed: 2)
+        first.train(epochs: 2)
+        let file = makeTemporaryFolder().appendingPathComponent("checkpoint.safetensors")
+        defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
+        try Checkpoint.save(model: first.model, optimizer: first.optimizer,
+                            metadata: ["loader.generator.state": String(first.loader.generator.state),
+                                       "dropout.generator.state": String(first.dropout.generator.state)], to: file)
+
+        let resumed = Setup(modelSeed: 3, loaderSeed: 4)
+        let metadata = try Checkpoint.load(into: resumed.model, optimizer: resumed.optimizer, from: file)
+        resumed.loader.generator = SplitMix64(seed: UInt64(metadata["loader.generator.state"]!)!)
+        resumed.dropout.generator = SplitMix64(seed: UInt64(metadata["dropout.generator.state"]!)!)
+        resumed.train(epochs: 1)
+
+        #expect(TrainingFixture.bits(of: resumed.model) == TrainingFixture.bits(of: uninterrupted.model))
+        #expect(resumed.model.stateDict()["1.num_batches_tracked"]?.item(as: Double.self) == 18)
+        resumed.model.eval()
+        uninterrupted.model.eval()
+        let x = Variable(TrainingFixture.digits.test.inputs)
+        #expect(resumed.model(x).value == uninterrupted.model(x).value)
+    }
+
     /// The loader's generator is part of the state: resuming without it visits the examples in
     /// another order and ends elsewhere (so the test above would notice a lost shuffle state).
     @Test func resumingWithoutTheShuffleStateDiverges() throws {
