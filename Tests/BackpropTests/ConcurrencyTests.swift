@@ -157,5 +157,9 @@ private func trainSmallModel(seed: UInt64, optimizer makeOptimizer: ([Variable])
         #expect(isSendable(StateDictError.self))
         #expect(isSendable(FileFormatError.self))
         #expect(isSendable(Initializers.Nonlinearity.self))
+        #expect(isSendable(ConfusionMatrix.self))
+        #expect(isSendable(TrainingHistory.self))
+        #expect(isSendable(TrainingHistory.Epoch.self))
+        #expect(isSendable(SVGPlot.self))
     }
 }

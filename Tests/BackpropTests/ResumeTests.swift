@@ -99,6 +99,12 @@ enum TrainingFixture {
         Configuration(description: "Adam + CosineAnnealingLR",
                       makeOptimizer: { Adam(parameters: $0, lr: 0.02) },
                       makeScheduler: { CosineAnnealingLR($0, maxEpochs: 4) }),
+        Configuration(description: "Adagrad + LinearWarmup",
+                      makeOptimizer: { Adagrad(parameters: $0, lr: 0.05) },
+                      makeScheduler: { LinearWarmup($0, startFactor: 0.25, totalEpochs: 3) }),
+        Configuration(description: "RMSprop + ExponentialLR",
+                      makeOptimizer: { RMSprop(parameters: $0, lr: 0.01) },
+                      makeScheduler: { ExponentialLR($0, gamma: 0.7) }),
     ]
 
     /// One training run: model, optimizer, shuffling loader and optional scheduler.
