@@ -37,6 +37,15 @@ import Backprop
         #expect(message.contains("784 → 256"))
     }
 
+    @Test func linearWithWrongElementType() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            var g = SplitMix64(seed: 1)
+            let layer = Linear(inputSize: 3, outputSize: 2, generator: &g)
+            _ = layer(Variable(Tensor.zeros([4, 3], dtype: .float64)))
+        }
+        #expect(Self.message(result).contains("Linear: input of element type float64 but the layer's parameters are float32"))
+    }
+
     @Test func lossWithMismatchedShapes() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = mseLoss(Variable(Tensor.zeros([8, 1])), Variable(Tensor.zeros([8])))
