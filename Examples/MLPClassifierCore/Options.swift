@@ -62,7 +62,7 @@ public struct Options: Equatable, Sendable {
     /// Threads for the kernels (`--threads`); `nil` uses all cores.
     public var threads: Int?
     /// Where the model, curves and history go (`--out`).
-    public var outputDirectory = "mlp-classifier-output"
+    public var outputDirectory = "out/mlp-classifier"
     /// Whether to draw a progress bar (off with `--no-progress`: one line per epoch instead).
     public var showProgress = true
 
@@ -112,7 +112,7 @@ public let usage = """
 
     OUTPUT
       --out DIR               where to write model.safetensors, curves.svg, history.csv
-                              (default ./mlp-classifier-output)
+                              (default out/mlp-classifier, which git ignores)
       --no-progress           no progress bar
       --help                  show this text
 

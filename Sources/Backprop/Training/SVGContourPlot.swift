@@ -107,11 +107,12 @@ public struct SVGContourPlot: Sendable {
         func gx(_ i: Double) -> Double { left + i / Double(n) * plotWidth }
         func gy(_ j: Double) -> Double { top + plotHeight - j / Double(n) * plotHeight }
 
+        let xTicks = SVG.linearAxis(xRange.lowerBound, xRange.upperBound, count: 6).ticks.filter { xRange.contains($0) }
+        let yTicks = SVG.linearAxis(yRange.lowerBound, yRange.upperBound, count: 6).ticks.filter { yRange.contains($0) }
         var svg = SVG.header(width: width, height: height)
-        if !title.isEmpty {
-            svg += "<text x=\"\(SVG.coordinate(left + plotWidth / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">\(SVG.escape(title))</text>\n"
-        }
-        svg += "<clipPath id=\"area\"><rect x=\"\(left)\" y=\"\(top)\" width=\"\(plotWidth)\" height=\"\(plotHeight)\"/></clipPath>\n"
+        svg += SVG.frame(id: "area", box: (left, top, plotWidth, plotHeight), pictureHeight: height,
+                         title: title, xLabel: xLabel, yLabel: yLabel,
+                         xTicks: xTicks.map { (px($0), $0) }, yTicks: yTicks.map { (py($0), $0) }, grid: false)
 
         // Contour lines, one path per level, coloured from dark (low) to light (high).
         svg += "<g fill=\"none\" stroke-width=\"1\" clip-path=\"url(#area)\">\n"
@@ -135,23 +136,6 @@ public struct SVGContourPlot: Sendable {
             }
         }
         svg += "</g>\n"
-
-        // Axes.
-        let xTicks = SVG.linearAxis(xRange.lowerBound, xRange.upperBound, count: 6).ticks.filter { xRange.contains($0) }
-        let yTicks = SVG.linearAxis(yRange.lowerBound, yRange.upperBound, count: 6).ticks.filter { yRange.contains($0) }
-        svg += "<rect x=\"\(left)\" y=\"\(top)\" width=\"\(plotWidth)\" height=\"\(plotHeight)\" fill=\"none\" stroke=\"#333\"/>\n"
-        svg += "<g font-size=\"11\" fill=\"#333\">\n"
-        for t in xTicks {
-            svg += "<line x1=\"\(SVG.coordinate(px(t)))\" y1=\"\(top + plotHeight)\" x2=\"\(SVG.coordinate(px(t)))\" y2=\"\(top + plotHeight + 5)\" stroke=\"#333\"/>"
-            svg += "<text x=\"\(SVG.coordinate(px(t)))\" y=\"\(SVG.coordinate(top + plotHeight + 18))\" text-anchor=\"middle\">\(SVG.label(t))</text>\n"
-        }
-        for t in yTicks {
-            svg += "<line x1=\"\(left - 5)\" y1=\"\(SVG.coordinate(py(t)))\" x2=\"\(left)\" y2=\"\(SVG.coordinate(py(t)))\" stroke=\"#333\"/>"
-            svg += "<text x=\"\(left - 8)\" y=\"\(SVG.coordinate(py(t) + 4))\" text-anchor=\"end\">\(SVG.label(t))</text>\n"
-        }
-        svg += "</g>\n"
-        svg += "<text x=\"\(SVG.coordinate(left + plotWidth / 2))\" y=\"\(Double(height) - 12)\" text-anchor=\"middle\">\(SVG.escape(xLabel))</text>\n"
-        svg += "<text transform=\"translate(16,\(SVG.coordinate(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(SVG.escape(yLabel))</text>\n"
 
         // Trajectories: the path, a hollow circle at the start, a filled dot at the end.
         svg += "<g clip-path=\"url(#area)\" fill=\"none\" stroke-width=\"2\" stroke-linejoin=\"round\">\n"

@@ -134,26 +134,9 @@ public struct SVGPlot: Sendable {
             return top + plotHeight - (v - yAxis.range.lowerBound) / ySpan * plotHeight
         }
 
-        var svg = ""
-        if !title.isEmpty {
-            svg += "<text x=\"\(SVG.coordinate(left + plotWidth / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">\(SVG.escape(title))</text>\n"
-        }
-        svg += "<clipPath id=\"\(id)-area\"><rect x=\"\(left)\" y=\"\(top)\" width=\"\(plotWidth)\" height=\"\(plotHeight)\"/></clipPath>\n"
-        // Grid and ticks.
-        svg += "<g stroke=\"#e0e0e0\" stroke-width=\"1\">\n"
-        for t in xAxis.ticks { svg += "<line x1=\"\(SVG.coordinate(px(t)))\" y1=\"\(top)\" x2=\"\(SVG.coordinate(px(t)))\" y2=\"\(top + plotHeight)\"/>\n" }
-        for t in yAxis.ticks { svg += "<line x1=\"\(left)\" y1=\"\(SVG.coordinate(py(t)))\" x2=\"\(left + plotWidth)\" y2=\"\(SVG.coordinate(py(t)))\"/>\n" }
-        svg += "</g>\n<g font-size=\"11\" fill=\"#333\">\n"
-        for t in xAxis.ticks {
-            svg += "<text x=\"\(SVG.coordinate(px(t)))\" y=\"\(SVG.coordinate(top + plotHeight + 16))\" text-anchor=\"middle\">\(SVG.label(t))</text>\n"
-        }
-        for t in yAxis.ticks {
-            svg += "<text x=\"\(left - 6)\" y=\"\(SVG.coordinate(py(t) + 4))\" text-anchor=\"end\">\(SVG.label(t))</text>\n"
-        }
-        svg += "</g>\n"
-        svg += "<rect x=\"\(left)\" y=\"\(top)\" width=\"\(plotWidth)\" height=\"\(plotHeight)\" fill=\"none\" stroke=\"#333\"/>\n"
-        svg += "<text x=\"\(SVG.coordinate(left + plotWidth / 2))\" y=\"\(Double(height) - 12)\" text-anchor=\"middle\">\(SVG.escape(xLabel))</text>\n"
-        svg += "<text transform=\"translate(16,\(SVG.coordinate(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(SVG.escape(yLabel))</text>\n"
+        var svg = SVG.frame(id: "\(id)-area", box: (left, top, plotWidth, plotHeight), pictureHeight: height,
+                            title: title, xLabel: xLabel, yLabel: yLabel,
+                            xTicks: xAxis.ticks.map { (px($0), $0) }, yTicks: yAxis.ticks.map { (py($0), $0) }, grid: true)
 
         // The lines.
         let pixels: [[(Double, Double)?]] = series.map { s in

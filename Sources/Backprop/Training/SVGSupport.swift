@@ -109,6 +109,42 @@ enum SVG {
         return d.trimmingCharacters(in: .whitespaces)
     }
 
+    /// The plot box `(left, top, width, height)` in pixels.
+    typealias Box = (left: Double, top: Double, width: Double, height: Double)
+
+    /// Everything around a plot box: the title above it, grid lines (optional), tick marks and
+    /// their labels, the frame, the axis labels, and a clip path `id` that keeps data inside.
+    /// Ticks are given as (pixel position, value).
+    static func frame(id: String, box: Box, pictureHeight: Int, title: String, xLabel: String, yLabel: String,
+                      xTicks: [(Double, Double)], yTicks: [(Double, Double)], grid: Bool) -> String {
+        let bottom = box.top + box.height, right = box.left + box.width
+        var svg = ""
+        if !title.isEmpty {
+            svg += "<text x=\"\(coordinate(box.left + box.width / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">\(escape(title))</text>\n"
+        }
+        svg += "<clipPath id=\"\(id)\"><rect x=\"\(box.left)\" y=\"\(box.top)\" width=\"\(box.width)\" height=\"\(box.height)\"/></clipPath>\n"
+        if grid {
+            svg += "<g stroke=\"#e0e0e0\" stroke-width=\"1\">\n"
+            for (x, _) in xTicks { svg += "<line x1=\"\(coordinate(x))\" y1=\"\(box.top)\" x2=\"\(coordinate(x))\" y2=\"\(bottom)\"/>\n" }
+            for (y, _) in yTicks { svg += "<line x1=\"\(box.left)\" y1=\"\(coordinate(y))\" x2=\"\(right)\" y2=\"\(coordinate(y))\"/>\n" }
+            svg += "</g>\n"
+        }
+        svg += "<g font-size=\"11\" fill=\"#333\" stroke=\"#333\">\n"
+        for (x, value) in xTicks {
+            svg += "<line x1=\"\(coordinate(x))\" y1=\"\(bottom)\" x2=\"\(coordinate(x))\" y2=\"\(bottom + 5)\"/>"
+            svg += "<text x=\"\(coordinate(x))\" y=\"\(coordinate(bottom + 18))\" text-anchor=\"middle\" stroke=\"none\">\(label(value))</text>\n"
+        }
+        for (y, value) in yTicks {
+            svg += "<line x1=\"\(box.left - 5)\" y1=\"\(coordinate(y))\" x2=\"\(box.left)\" y2=\"\(coordinate(y))\"/>"
+            svg += "<text x=\"\(box.left - 8)\" y=\"\(coordinate(y + 4))\" text-anchor=\"end\" stroke=\"none\">\(label(value))</text>\n"
+        }
+        svg += "</g>\n"
+        svg += "<rect x=\"\(box.left)\" y=\"\(box.top)\" width=\"\(box.width)\" height=\"\(box.height)\" fill=\"none\" stroke=\"#333\"/>\n"
+        svg += "<text x=\"\(coordinate(box.left + box.width / 2))\" y=\"\(Double(pictureHeight) - 12)\" text-anchor=\"middle\">\(escape(xLabel))</text>\n"
+        svg += "<text transform=\"translate(16,\(coordinate(box.top + box.height / 2))) rotate(-90)\" text-anchor=\"middle\">\(escape(yLabel))</text>\n"
+        return svg
+    }
+
     /// The size of a legend box for these names.
     static func legendSize(_ names: [String]) -> (width: Double, height: Double) {
         (Double(names.map(\.count).max() ?? 0) * 7.2 + 44, Double(names.count) * 18 + 8)
