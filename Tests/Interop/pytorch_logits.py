@@ -20,23 +20,32 @@ digits, writes the model and its logits on the test images, and runs this script
 
 Running it on MNIST with the mlp-classifier example's saved model
 -----------------------------------------------------------------
-The example writes ``model.safetensors`` (state-dict names, metadata ``architecture`` such as
-"784-256-128-10", ``activation`` "relu", ``test_accuracy``) into its ``--out`` folder
-(default ``mlp-classifier-output``); it reads MNIST unscaled from IDX files and scales pixels
-by 1/255 (the 8x8 digits by 1/16), which this script does the same way (``--scale`` overrides)::
+The example writes ``model.safetensors`` (state-dict names; metadata ``architecture`` such as
+"784-256-128-10", ``activation`` "relu" and ``test_accuracy``) into its ``--out`` folder
+(default ``out/mlp-classifier``). It loads the IDX files with ``MNIST.load``, which scales the
+pixels by 1/255 (by 1/16 for the 8x8 digits); this script applies the same rule (``--scale``
+overrides it). With a Python that has torch and numpy::
 
     swift run -c release mlp-classifier --data ../shared/datasets/mnist --out mnist-run
-    python3 Tests/Interop/pytorch_logits.py --model mnist-run/model.safetensors \\
+    python3 Tests/Interop/pytorch_logits.py --model mnist-run/model.safetensors \
         --images ../shared/datasets/mnist
 
 That checks that PyTorch, given the saved weights, gets exactly the test accuracy the example
-reported. The example writes no logits file; to compare logits too, save Backprop's logits on
-the test images yourself and pass them::
+reported. The example writes no logits file; to compare the logits too, write Backprop's logits
+on the test images with a few lines of Swift (a test or a small executable target)::
 
+    var g = SplitMix64(seed: 0)   // any seed: the weights are replaced by the file's
+    let model = Sequential(Linear(inputSize: 784, outputSize: 256, generator: &g), ReLU(),
+                           Linear(inputSize: 256, outputSize: 128, generator: &g), ReLU(),
+                           Linear(inputSize: 128, outputSize: 10, generator: &g))
+    try model.loadStateDict(SafeTensors.read(from: URL(fileURLWithPath: "mnist-run/model.safetensors")).tensors)
+    let test = try MNIST.load(directory: URL(fileURLWithPath: "../shared/datasets/mnist")).test
     let logits = withNoGrad { model(Variable(test.inputs)) }.value
     try SafeTensors.write(["logits": logits], to: URL(fileURLWithPath: "mnist-run/logits.safetensors"))
 
-    python3 Tests/Interop/pytorch_logits.py --model mnist-run/model.safetensors \\
+and pass them::
+
+    python3 Tests/Interop/pytorch_logits.py --model mnist-run/model.safetensors \
         --images ../shared/datasets/mnist --logits mnist-run/logits.safetensors
 
 (``--split train`` uses the training images instead of t10k; ``--float64`` computes PyTorch's
