@@ -97,7 +97,7 @@ def main():
                 print(f"\nW2 checks, {t} thread(s): losses {res['losses']}", end="")
     print()
     if len(sys.argv) > 3:
-        rss = dict(l.split() for l in open(sys.argv[3]) if l.strip())
+        rss = dict(l.split() for l in open(sys.argv[3]) if l.strip() and not l.startswith("#"))
         if rss:
             print("\n| peak RSS of one W1 run (1 thread) | MiB | Backprop / this |\n|---|---|---|")
             ours_kib = float(rss.get("backprop-swift", "nan"))
