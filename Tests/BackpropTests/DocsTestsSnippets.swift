@@ -1,0 +1,314 @@
+// GENERATED from the ```swift blocks of docs/**/*.md by DocsTests.swift. Do not edit:
+// change the markdown, then run scripts/extract-doc-snippets.sh.
+import Foundation
+import Testing
+import Backprop
+
+/// What the snippets print is captured (and compared with their ```text output blocks).
+fileprivate func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+    DocOutput.write(items.map { "\($0)" }.joined(separator: separator) + terminator)
+}
+
+// Not compiled yet (the APIs they use are not merged yet):
+// - docs/tutorial/01-loss-functions.md:40
+// - docs/tutorial/01-loss-functions.md:87
+// - docs/tutorial/03-mini-batches.md:77
+// - docs/tutorial/06-optimizers.md:16, docs/tutorial/06-optimizers.md:52, docs/tutorial/06-optimizers.md:69, docs/tutorial/06-optimizers.md:87, docs/tutorial/06-optimizers.md:102, docs/tutorial/06-optimizers.md:124
+// - docs/tutorial/07-mnist.md:37
+// - docs/tutorial/07-mnist.md:73
+
+// docs/custom-operations.md:22
+extension Variable {
+    /// `x³`, elementwise; `d x³/dx = 3x²`.
+    func cube() -> Variable {
+        Variable.record("cube", value * value * value, inputs: [self],
+                        derivative: "d x³/dx = 3x²") { g, _ in
+            [g * 3 * self.squared()]
+        }
+    }
+}
+
+// docs/custom-operations.md:83
+extension Variable {
+    /// `a·b + b`, elementwise with broadcasting; `∂/∂a = b`, `∂/∂b = a + 1`.
+    func timesPlusSelf(_ b: Variable) -> Variable {
+        let a = self
+        return Variable.record("timesPlusSelf", a.value * b.value + b.value, inputs: [a, b],
+                               derivative: "d(ab+b)/da = b, d(ab+b)/db = a + 1") { g, _ in
+            [a.requiresGrad ? (g * b).summed(toShape: a.shape) : nil,
+             b.requiresGrad ? (g * (a + 1)).summed(toShape: b.shape) : nil]
+        }
+    }
+}
+
+@Suite("Docs snippets")
+struct DocsSnippetTests {
+    @Test("docs/custom-operations.md:46") func docs_custom_operations_md_line46() throws {
+        try DocOutput.run("docs_custom_operations_md_line46") {
+            let x = Variable(Tensor([1.0, -2.0, 0.5], shape: [3]), requiresGrad: true, label: "x")
+            let y = x.cube().sum()
+            let trace = BackwardTrace.run(y)
+            print(trace)
+            print(x.grad!.scalars(as: Double.self))    // 3x² = [3, 12, 0.75]
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+
+            """##))
+
+            // docs/custom-operations.md:63
+            let check = GradientCheck.run(inputs: [Tensor([0.3, -1.1, 2.0] as [Double], shape: [3])]) { v in
+                v[0].cube()
+            }
+            print(check.passed)
+            let secondOrder = GradientCheck.runSecondOrder(inputs: [Tensor([0.3, -1.1, 2.0] as [Double], shape: [3])]) { v in
+                v[0].cube()
+            }
+            print(secondOrder.passed)
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+
+            """##))
+        }
+    }
+
+    @Test("docs/custom-operations.md:97") func docs_custom_operations_md_line97() throws {
+        try DocOutput.run("docs_custom_operations_md_line97") {
+            let a = Tensor([1.0, 2.0, 3.0, 4.0, 5.0, 6.0], shape: [2, 3])
+            let b = Tensor([0.5, -1.0, 2.0], shape: [3])          // broadcast over the rows of a
+            let check = GradientCheck.run(inputs: [a, b]) { v in v[0].timesPlusSelf(v[1]) }
+            print(check.passed)
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+
+            """##))
+        }
+    }
+
+    @Test("docs/tutorial/01-loss-functions.md:23") func docs_tutorial_01_loss_functions_md_line23() throws {
+        try DocOutput.run("docs_tutorial_01_loss_functions_md_line23") {
+            let prediction = Variable(Tensor([2.5, 0.0, 2.0] as [Double], shape: [3]), requiresGrad: true)
+            let target = Variable(Tensor([3.0, -0.5, 2.0] as [Double], shape: [3]))
+            let mse = (prediction - target).squared().mean()
+            mse.backward()
+            print(mse.item(as: Double.self))   // (0.25 + 0.25 + 0) / 3
+            print(prediction.grad!)            // 2(ŷ − y)/N
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+
+            """##))
+        }
+    }
+
+    @Test("docs/tutorial/01-loss-functions.md:71") func docs_tutorial_01_loss_functions_md_line71() throws {
+        try DocOutput.run("docs_tutorial_01_loss_functions_md_line71") {
+            let logits = Variable(Tensor([2.0, 1.0, 0.1] as [Double], shape: [1, 3]), requiresGrad: true)
+            let trueClass = 0
+            let loss = -logits.logSoftmax(axis: 1).slice(axis: 1, trueClass..<trueClass + 1).mean()
+            loss.backward()
+            print(String(format: "loss %.4f", loss.item(as: Double.self)))
+            print(logits.grad!)                 // softmax(z) − one-hot: [0.659 − 1, 0.242, 0.099]
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+
+            """##))
+        }
+    }
+
+    @Test("docs/tutorial/01-loss-functions.md:103") func docs_tutorial_01_loss_functions_md_line103() throws {
+        try DocOutput.run("docs_tutorial_01_loss_functions_md_line103") {
+            let z = Variable(-6.0, dtype: .float64, requiresGrad: true)
+            let squaredError = (z.sigmoid() - 1).squared()
+            squaredError.backward()
+            print(String(format: "squared error: loss %.4f, gradient %.5f", squaredError.item(as: Double.self), z.grad!.item(as: Double.self)))
+
+            z.zeroGrad()
+            let crossEntropyLoss = -z.sigmoid().log()      // −log p for the label 1
+            crossEntropyLoss.backward()
+            print(String(format: "cross-entropy: loss %.4f, gradient %.5f", crossEntropyLoss.item(as: Double.self), z.grad!.item(as: Double.self)))
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+
+            """##))
+        }
+    }
+
+    @Test("docs/tutorial/02-gradient-descent.md:15") func docs_tutorial_02_gradient_descent_md_line15() throws {
+        try DocOutput.run("docs_tutorial_02_gradient_descent_md_line15") {
+            // Minimise L(w) = (w − 3)², whose gradient is 2(w − 3).
+            let w = Variable(0.0, dtype: .float64, requiresGrad: true, label: "w")
+            let learningRate = 0.1
+            for step in 1...5 {
+                let loss = (w - 3).squared()
+                w.zeroGrad()                                // gradients add up until cleared
+                loss.backward()
+                w.value = w.value - w.grad! * learningRate   // θ ← θ − η ∇L
+                print(step, String(format: "loss %.4f  w %.4f", loss.item(as: Double.self), w.item(as: Double.self)))
+            }
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+
+            """##))
+        }
+    }
+
+    @Test("docs/tutorial/02-gradient-descent.md:52") func docs_tutorial_02_gradient_descent_md_line52() throws {
+        try DocOutput.run("docs_tutorial_02_gradient_descent_md_line52") {
+            func descend(learningRate: Double, steps: Int) -> Double {
+                let w = Variable(0.0, dtype: .float64, requiresGrad: true)
+                for _ in 0..<steps {
+                    let loss = (w - 3).squared()
+                    w.zeroGrad()
+                    loss.backward()
+                    w.value = w.value - w.grad! * learningRate
+                }
+                return w.item(as: Double.self)
+            }
+            for learningRate in [0.01, 0.1, 0.9, 1.1] {
+                print("η =", learningRate, "→ w after 20 steps:", String(format: "%.4f", descend(learningRate: learningRate, steps: 20)))
+            }
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+
+            """##))
+        }
+    }
+
+    @Test("docs/tutorial/03-mini-batches.md:30") func docs_tutorial_03_mini_batches_md_line30() throws {
+        try DocOutput.run("docs_tutorial_03_mini_batches_md_line30") {
+            var generator = SplitMix64(seed: 0)
+            let xs = Tensor.uniform([256, 1], low: -1, high: 1, dtype: .float64, using: &generator)
+            let ys = xs * 2 + 1 + Tensor.normal([256, 1], std: 0.1, dtype: .float64, using: &generator)
+
+            func fit(batchSize: Int, epochs: Int, learningRate: Double) -> String {
+                let w = Variable(0.0, dtype: .float64, requiresGrad: true)
+                let b = Variable(0.0, dtype: .float64, requiresGrad: true)
+                var order = Array(0..<256)
+                var shuffler = SplitMix64(seed: 1)
+                var steps = 0
+                for _ in 0..<epochs {
+                    // Fisher–Yates: a new random order every epoch.
+                    for i in stride(from: order.count - 1, to: 0, by: -1) {
+                        order.swapAt(i, Int(shuffler.next() % UInt64(i + 1)))
+                    }
+                    for start in stride(from: 0, to: order.count, by: batchSize) {
+                        let rows = Array(order[start..<min(start + batchSize, order.count)])
+                        let x = Variable(xs.gatherRows(rows)), y = Variable(ys.gatherRows(rows))
+                        let loss = (x * w + b - y).squared().mean()
+                        w.zeroGrad(); b.zeroGrad()
+                        loss.backward()
+                        w.value = w.value - w.grad! * learningRate
+                        b.value = b.value - b.grad! * learningRate
+                        steps += 1
+                    }
+                }
+                return String(format: "%4d steps: w = %.3f, b = %.3f", steps, w.item(as: Double.self), b.item(as: Double.self))
+            }
+
+            print("batch      ", fit(batchSize: 256, epochs: 10, learningRate: 0.1))
+            print("stochastic ", fit(batchSize: 1, epochs: 10, learningRate: 0.1))
+            print("mini-batch ", fit(batchSize: 32, epochs: 10, learningRate: 0.1))
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+
+            """##))
+        }
+    }
+
+    @Test("docs/tutorial/04-backpropagation.md:68") func docs_tutorial_04_backpropagation_md_line68() throws {
+        try DocOutput.run("docs_tutorial_04_backpropagation_md_line68") {
+            let x1 = Variable(2.0, dtype: .float64, requiresGrad: true, label: "x1")
+            let x2 = Variable(0.0, dtype: .float64, requiresGrad: true, label: "x2")
+            let w1 = Variable(-3.0, dtype: .float64, requiresGrad: true, label: "w1")
+            let w2 = Variable(1.0, dtype: .float64, requiresGrad: true, label: "w2")
+            let b = Variable(6.8813735870195432, dtype: .float64, requiresGrad: true, label: "b")
+
+            let x1w1 = x1 * w1;          x1w1.label = "x1w1"
+            let x2w2 = x2 * w2;          x2w2.label = "x2w2"
+            let x1w1x2w2 = x1w1 + x2w2;  x1w1x2w2.label = "x1w1+x2w2"
+            let n = x1w1x2w2 + b;        n.label = "n"
+            let o = n.tanh();            o.label = "o"
+            print("o =", o.item(as: Double.self))
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            o = 0.7071067811865477
+            """##))
+
+            // docs/tutorial/04-backpropagation.md:93
+            let trace = BackwardTrace.run(o, retainGraph: true)
+            print(trace)
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            step  operation  output     ∂L/∂output  input      ∂L/∂input  local derivative
+            ----  ---------  ---------  ----------  ---------  ---------  ----------------------------
+            1     tanh       o          1           n          0.5        d tanh(x)/dx = 1 - tanh(x)²
+            2     add        n          0.5         x1w1+x2w2  0.5        d(a+b)/da = 1, d(a+b)/db = 1
+                                                    b          0.5
+            3     add        x1w1+x2w2  0.5         x1w1       0.5        d(a+b)/da = 1, d(a+b)/db = 1
+                                                    x2w2       0.5
+            4     mul        x1w1       0.5         x1         -1.5       d(a*b)/da = b, d(a*b)/db = a
+                                                    w1         1
+            5     mul        x2w2       0.5         x2         0.5        d(a*b)/da = b, d(a*b)/db = a
+                                                    w2         0
+            """##))
+
+            // docs/tutorial/04-backpropagation.md:114
+            for leaf in [x1, w1, x2, w2, b] {
+                print(leaf.label!, String(format: "%.4f", leaf.grad!.item(as: Double.self)))
+            }
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            x1 -1.5000
+            w1 1.0000
+            x2 0.5000
+            w2 0.0000
+            b 0.5000
+            """##))
+
+            // docs/tutorial/04-backpropagation.md:143
+            let picture = GraphvizExport(o)
+            print(picture.dot.contains("value 0.7071\\lgrad 1\\l"))   // o's box, with its gradient
+            let folder = FileManager.default.temporaryDirectory
+            try picture.write(to: folder.appendingPathComponent("neuron.dot"))
+            do {
+                try picture.render(to: folder.appendingPathComponent("neuron.svg"))
+            } catch {
+                print("no picture:", error)   // GraphvizExport.RenderError: how to install Graphviz
+            }
+            _ = DocOutput.take()
+        }
+    }
+
+    @Test("docs/tutorial/05-minima-and-saddle-points.md:14") func docs_tutorial_05_minima_and_saddle_points_md_line14() throws {
+        try DocOutput.run("docs_tutorial_05_minima_and_saddle_points_md_line14") {
+            func descend(from start: Double) -> (x: Double, f: Double) {
+                let x = Variable(start, dtype: .float64, requiresGrad: true)
+                for _ in 0..<200 {
+                    let f = x.pow(4) - 3 * x.squared() + x
+                    x.zeroGrad()
+                    f.backward()
+                    x.value = x.value - x.grad! * 0.01
+                }
+                let value = x.item(as: Double.self)
+                return (value, value * value * value * value - 3 * value * value + value)
+            }
+            for start in [-2.0, -0.5, 0.5, 2.0] {
+                let end = descend(from: start)
+                print(String(format: "start %5.1f → x = %6.3f, f(x) = %.3f", start, end.x, end.f))
+            }
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+
+            """##))
+        }
+    }
+
+    @Test("docs/tutorial/05-minima-and-saddle-points.md:56") func docs_tutorial_05_minima_and_saddle_points_md_line56() throws {
+        try DocOutput.run("docs_tutorial_05_minima_and_saddle_points_md_line56") {
+            func descend(fromX x0: Double, y y0: Double, steps: Int) -> String {
+                let p = Variable(Tensor([x0, y0], shape: [2]), requiresGrad: true)
+                for _ in 0..<steps {
+                    let x = p.slice(axis: 0, 0..<1), y = p.slice(axis: 0, 1..<2)
+                    let f = (x.squared() - y.squared()).sum()
+                    p.zeroGrad()
+                    f.backward()
+                    p.value = p.value - p.grad! * 0.1
+                }
+                let q = p.value.scalars(as: Double.self)
+                return String(format: "(%.4g, %.4g) → (%.4g, %.4g), f = %.4g", x0, y0, q[0], q[1], q[0] * q[0] - q[1] * q[1])
+            }
+            print(descend(fromX: 1, y: 0, steps: 50))
+            print(descend(fromX: 1, y: 1e-6, steps: 50))
+            print(descend(fromX: 1, y: 1e-6, steps: 100))
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+
+            """##))
+        }
+    }
+}
