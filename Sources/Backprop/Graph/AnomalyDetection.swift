@@ -16,7 +16,7 @@ public enum AnomalyDetection {
         guard !value.isFinite else { return }
         let values = value.scalars(as: Double.self)
         let bad = values.firstIndex { !$0.isFinite } ?? 0
-        var message = "Anomaly: \(phase) of '\(name)' produced \(values[bad]) at flat index \(bad) (shape \(value.shape))"
+        var message = "Anomaly: \(phase) of '\(name)' produced \(values[bad].isNaN ? "NaN" : (values[bad] > 0 ? "+infinity" : "-infinity")) at flat index \(bad) (shape \(value.shape))"
         if let context = creator?.creationContext { message += "\nThe operation was created at:\n\(context)" }
         fatalError(message)
     }

@@ -23,7 +23,7 @@ extension Variable {
     ///   - gradient: the gradient of some final scalar with respect to this variable; may be
     ///     omitted only when this variable is a scalar (then it is 1).
     ///   - retainGraph: keep the recorded operations so another backward pass can run through
-    ///     them; by default they are freed, as in PyTorch.
+    ///     them; by default they are freed, as in PyTorch (unless `createGraph` is set).
     ///   - createGraph: record the backward pass itself as a graph, so the gradients can be
     ///     differentiated again (Hessian-vector products, gradient penalties).
     ///   - observer: called after each operation's step, in order.
@@ -58,7 +58,11 @@ extension Variable {
                     fatalError("backward: the graph through '\(op.name)' was already freed by an earlier backward pass; call the first backward with retainGraph: true to run backward through the graph twice")
                 }
                 let inputs = op.inputs
-                let grads = rule(g, node)
+                // Under anomaly detection, check what this operation's rule returns (below)
+                // rather than each primitive the rule is built from, so the report names it.
+                let grads = AnomalyDetection.isEnabled
+                    ? AnomalyDetection.$enabled.withValue(false) { rule(g, node) }
+                    : rule(g, node)
                 for (input, gi) in zip(inputs, grads) {
                     guard let gi, input.requiresGrad else { continue }
                     if AnomalyDetection.isEnabled {
@@ -74,7 +78,8 @@ extension Variable {
                                        inputGradients: grads.map { $0?.value }, inputs: inputs))
             }
         }
-        if !retainGraph {
+        // As in PyTorch, recording the backward graph implies keeping the forward one.
+        if !retainGraph && !createGraph {
             for node in order { node.creator?.free() }
         }
     }

@@ -54,7 +54,7 @@ enum ReductionKernels {
 
     /// Softmax (or log-softmax) along one axis of a tensor viewed as `[outer, length, inner]`,
     /// subtracting the maximum first so no exponential overflows:
-    /// `softmax(x)_i = e^(x_i - m) / Σ_j e^(x_j - m)`, `logSoftmax(x)_i = x_i - m - log Σ_j e^(x_j - m)`.
+    /// `softmax(x)_i = e^(x_i - m) / Σ_j e^(x_j - m)`, `logSoftmax(x)_i = (x_i - m) - log Σ_j e^(x_j - m)`.
     static func softmax<T: TensorScalar>(
         _ x: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>, outer: Int, length: Int, inner: Int, log: Bool
     ) {
@@ -67,8 +67,10 @@ enum ReductionKernels {
                 var s: T = 0
                 if log {
                     for i in 0..<length { s += T.exp(x[base + i * inner] - m) }
-                    let lse = m + T.log(s)
-                    for i in 0..<length { out[base + i * inner] = x[base + i * inner] - lse }
+                    // (x - m) is exact near the maximum; subtracting m + log s in one step
+                    // would round to the spacing of m first.
+                    let logS = T.log(s)
+                    for i in 0..<length { out[base + i * inner] = (x[base + i * inner] - m) - logS }
                 } else {
                     for i in 0..<length {
                         let e = T.exp(x[base + i * inner] - m)

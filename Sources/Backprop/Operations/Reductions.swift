@@ -31,10 +31,13 @@ extension Variable {
 
     /// `log Σ e^x` over `axes`, computed stably; `∂/∂x_i = softmax(x)_i`.
     public func logSumExp(axes: [Int]? = nil, keepDims: Bool = false) -> Variable {
-        let keptShape = value.reducedShape(value.reductionAxes(axes, operation: "logSumExp"), keepDims: true)
+        let reduced = value.reductionAxes(axes, operation: "logSumExp")
+        let keptShape = value.reducedShape(reduced, keepDims: true)
         return Variable.record("logSumExp", value.logSumExp(axes: axes, keepDims: keepDims), inputs: [self],
                                derivative: "d logsumexp(x)/dx_i = softmax(x)_i") { g, y in
-            [g.reshaped(keptShape) * (self - y.reshaped(keptShape)).exp()]
+            // Over one axis the softmax kernel is exact; e^(x - y) would inherit y's rounding.
+            let weights = reduced.count == 1 ? self.softmax(axis: reduced[0]) : (self - y.reshaped(keptShape)).exp()
+            return [g.reshaped(keptShape) * weights]
         }
     }
 
