@@ -134,7 +134,9 @@ enum DocSnippets {
                 continue
             }
             out += "    @Test(\"\(parts[0].file):\(parts[0].line)\") func \(name)() throws {\n"
-            out += "        try DocOutput.run(\"\(name)\") {\n"
+            // `try` only where a snippet throws: an unneeded one is a compiler warning.
+            let throwing = parts.contains { code($0).contains("try ") }
+            out += "        \(throwing ? "try " : "")DocOutput.run(\"\(name)\") {\n"
             for (index, part) in parts.enumerated() {
                 if index > 0 { out += "\n            // \(part.file):\(part.line)\n" }
                 out += indented(code(part), by: "            ") + "\n"

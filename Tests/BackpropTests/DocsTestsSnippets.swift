@@ -10,9 +10,9 @@ fileprivate func print(_ items: Any..., separator: String = " ", terminator: Str
 }
 
 // Not compiled yet (the APIs they use are not merged yet):
-// - docs/tutorial/01-loss-functions.md:40
-// - docs/tutorial/01-loss-functions.md:87
-// - docs/tutorial/03-mini-batches.md:77
+// - docs/tutorial/01-loss-functions.md:43
+// - docs/tutorial/01-loss-functions.md:93
+// - docs/tutorial/03-mini-batches.md:80
 // - docs/tutorial/06-optimizers.md:16, docs/tutorial/06-optimizers.md:52, docs/tutorial/06-optimizers.md:69, docs/tutorial/06-optimizers.md:87, docs/tutorial/06-optimizers.md:102, docs/tutorial/06-optimizers.md:124
 // - docs/tutorial/07-mnist.md:37
 // - docs/tutorial/07-mnist.md:73
@@ -20,15 +20,15 @@ fileprivate func print(_ items: Any..., separator: String = " ", terminator: Str
 // docs/custom-operations.md:22
 extension Variable {
     /// `x³`, elementwise; `d x³/dx = 3x²`.
-    func cube() -> Variable {
-        Variable.record("cube", value * value * value, inputs: [self],
+    func cubed() -> Variable {
+        Variable.record("cubed", value * value * value, inputs: [self],
                         derivative: "d x³/dx = 3x²") { g, _ in
             [g * 3 * self.squared()]
         }
     }
 }
 
-// docs/custom-operations.md:83
+// docs/custom-operations.md:90
 extension Variable {
     /// `a·b + b`, elementwise with broadcasting; `∂/∂a = b`, `∂/∂b = a + 1`.
     func timesPlusSelf(_ b: Variable) -> Variable {
@@ -44,45 +44,50 @@ extension Variable {
 @Suite("Docs snippets")
 struct DocsSnippetTests {
     @Test("docs/custom-operations.md:46") func docs_custom_operations_md_line46() throws {
-        try DocOutput.run("docs_custom_operations_md_line46") {
+        DocOutput.run("docs_custom_operations_md_line46") {
             let x = Variable(Tensor([1.0, -2.0, 0.5], shape: [3]), requiresGrad: true, label: "x")
-            let y = x.cube().sum()
+            let y = x.cubed().sum()
             let trace = BackwardTrace.run(y)
             print(trace)
             print(x.grad!.scalars(as: Double.self))    // 3x² = [3, 12, 0.75]
             #expect(DocOutput.take() == DocOutput.trimmed(##"""
-
+            step  operation  output  ∂L/∂output  input  ∂L/∂input      local derivative
+            ----  ---------  ------  ----------  -----  -------------  ----------------
+            1     sum        v2      1           v1     [1, 1, 1]      d Σx/dx_i = 1
+            2     cubed      v1      [1, 1, 1]   x      [3, 12, 0.75]  d x³/dx = 3x²
+            [3.0, 12.0, 0.75]
             """##))
 
-            // docs/custom-operations.md:63
+            // docs/custom-operations.md:68
             let check = GradientCheck.run(inputs: [Tensor([0.3, -1.1, 2.0] as [Double], shape: [3])]) { v in
-                v[0].cube()
+                v[0].cubed().sum()
             }
             print(check.passed)
             let secondOrder = GradientCheck.runSecondOrder(inputs: [Tensor([0.3, -1.1, 2.0] as [Double], shape: [3])]) { v in
-                v[0].cube()
+                v[0].cubed().sum()
             }
             print(secondOrder.passed)
             #expect(DocOutput.take() == DocOutput.trimmed(##"""
-
+            true
+            true
             """##))
         }
     }
 
-    @Test("docs/custom-operations.md:97") func docs_custom_operations_md_line97() throws {
-        try DocOutput.run("docs_custom_operations_md_line97") {
+    @Test("docs/custom-operations.md:104") func docs_custom_operations_md_line104() throws {
+        DocOutput.run("docs_custom_operations_md_line104") {
             let a = Tensor([1.0, 2.0, 3.0, 4.0, 5.0, 6.0], shape: [2, 3])
             let b = Tensor([0.5, -1.0, 2.0], shape: [3])          // broadcast over the rows of a
             let check = GradientCheck.run(inputs: [a, b]) { v in v[0].timesPlusSelf(v[1]) }
             print(check.passed)
             #expect(DocOutput.take() == DocOutput.trimmed(##"""
-
+            true
             """##))
         }
     }
 
     @Test("docs/tutorial/01-loss-functions.md:23") func docs_tutorial_01_loss_functions_md_line23() throws {
-        try DocOutput.run("docs_tutorial_01_loss_functions_md_line23") {
+        DocOutput.run("docs_tutorial_01_loss_functions_md_line23") {
             let prediction = Variable(Tensor([2.5, 0.0, 2.0] as [Double], shape: [3]), requiresGrad: true)
             let target = Variable(Tensor([3.0, -0.5, 2.0] as [Double], shape: [3]))
             let mse = (prediction - target).squared().mean()
@@ -90,13 +95,15 @@ struct DocsSnippetTests {
             print(mse.item(as: Double.self))   // (0.25 + 0.25 + 0) / 3
             print(prediction.grad!)            // 2(ŷ − y)/N
             #expect(DocOutput.take() == DocOutput.trimmed(##"""
-
+            0.16666666666666666
+            Tensor(shape: [3], dtype: float64)
+            [-0.33333, 0.333333, 0.]
             """##))
         }
     }
 
-    @Test("docs/tutorial/01-loss-functions.md:71") func docs_tutorial_01_loss_functions_md_line71() throws {
-        try DocOutput.run("docs_tutorial_01_loss_functions_md_line71") {
+    @Test("docs/tutorial/01-loss-functions.md:74") func docs_tutorial_01_loss_functions_md_line74() throws {
+        DocOutput.run("docs_tutorial_01_loss_functions_md_line74") {
             let logits = Variable(Tensor([2.0, 1.0, 0.1] as [Double], shape: [1, 3]), requiresGrad: true)
             let trueClass = 0
             let loss = -logits.logSoftmax(axis: 1).slice(axis: 1, trueClass..<trueClass + 1).mean()
@@ -104,13 +111,15 @@ struct DocsSnippetTests {
             print(String(format: "loss %.4f", loss.item(as: Double.self)))
             print(logits.grad!)                 // softmax(z) − one-hot: [0.659 − 1, 0.242, 0.099]
             #expect(DocOutput.take() == DocOutput.trimmed(##"""
-
+            loss 0.4170
+            Tensor(shape: [1, 3], dtype: float64)
+            [[-0.34099, 0.242432, 0.098565]]
             """##))
         }
     }
 
-    @Test("docs/tutorial/01-loss-functions.md:103") func docs_tutorial_01_loss_functions_md_line103() throws {
-        try DocOutput.run("docs_tutorial_01_loss_functions_md_line103") {
+    @Test("docs/tutorial/01-loss-functions.md:109") func docs_tutorial_01_loss_functions_md_line109() throws {
+        DocOutput.run("docs_tutorial_01_loss_functions_md_line109") {
             let z = Variable(-6.0, dtype: .float64, requiresGrad: true)
             let squaredError = (z.sigmoid() - 1).squared()
             squaredError.backward()
@@ -121,13 +130,14 @@ struct DocsSnippetTests {
             crossEntropyLoss.backward()
             print(String(format: "cross-entropy: loss %.4f, gradient %.5f", crossEntropyLoss.item(as: Double.self), z.grad!.item(as: Double.self)))
             #expect(DocOutput.take() == DocOutput.trimmed(##"""
-
+            squared error: loss 0.9951, gradient -0.00492
+            cross-entropy: loss 6.0025, gradient -0.99753
             """##))
         }
     }
 
     @Test("docs/tutorial/02-gradient-descent.md:15") func docs_tutorial_02_gradient_descent_md_line15() throws {
-        try DocOutput.run("docs_tutorial_02_gradient_descent_md_line15") {
+        DocOutput.run("docs_tutorial_02_gradient_descent_md_line15") {
             // Minimise L(w) = (w − 3)², whose gradient is 2(w − 3).
             let w = Variable(0.0, dtype: .float64, requiresGrad: true, label: "w")
             let learningRate = 0.1
@@ -139,13 +149,17 @@ struct DocsSnippetTests {
                 print(step, String(format: "loss %.4f  w %.4f", loss.item(as: Double.self), w.item(as: Double.self)))
             }
             #expect(DocOutput.take() == DocOutput.trimmed(##"""
-
+            1 loss 9.0000  w 0.6000
+            2 loss 5.7600  w 1.0800
+            3 loss 3.6864  w 1.4640
+            4 loss 2.3593  w 1.7712
+            5 loss 1.5099  w 2.0170
             """##))
         }
     }
 
-    @Test("docs/tutorial/02-gradient-descent.md:52") func docs_tutorial_02_gradient_descent_md_line52() throws {
-        try DocOutput.run("docs_tutorial_02_gradient_descent_md_line52") {
+    @Test("docs/tutorial/02-gradient-descent.md:57") func docs_tutorial_02_gradient_descent_md_line57() throws {
+        DocOutput.run("docs_tutorial_02_gradient_descent_md_line57") {
             func descend(learningRate: Double, steps: Int) -> Double {
                 let w = Variable(0.0, dtype: .float64, requiresGrad: true)
                 for _ in 0..<steps {
@@ -160,13 +174,16 @@ struct DocsSnippetTests {
                 print("η =", learningRate, "→ w after 20 steps:", String(format: "%.4f", descend(learningRate: learningRate, steps: 20)))
             }
             #expect(DocOutput.take() == DocOutput.trimmed(##"""
-
+            η = 0.01 → w after 20 steps: 0.9972
+            η = 0.1 → w after 20 steps: 2.9654
+            η = 0.9 → w after 20 steps: 2.9654
+            η = 1.1 → w after 20 steps: -112.0128
             """##))
         }
     }
 
     @Test("docs/tutorial/03-mini-batches.md:30") func docs_tutorial_03_mini_batches_md_line30() throws {
-        try DocOutput.run("docs_tutorial_03_mini_batches_md_line30") {
+        DocOutput.run("docs_tutorial_03_mini_batches_md_line30") {
             var generator = SplitMix64(seed: 0)
             let xs = Tensor.uniform([256, 1], low: -1, high: 1, dtype: .float64, using: &generator)
             let ys = xs * 2 + 1 + Tensor.normal([256, 1], std: 0.1, dtype: .float64, using: &generator)
@@ -200,7 +217,9 @@ struct DocsSnippetTests {
             print("stochastic ", fit(batchSize: 1, epochs: 10, learningRate: 0.1))
             print("mini-batch ", fit(batchSize: 32, epochs: 10, learningRate: 0.1))
             #expect(DocOutput.take() == DocOutput.trimmed(##"""
-
+            batch         10 steps: w = 1.001, b = 0.915
+            stochastic  2560 steps: w = 1.977, b = 0.983
+            mini-batch    80 steps: w = 1.983, b = 1.009
             """##))
         }
     }
@@ -224,6 +243,7 @@ struct DocsSnippetTests {
             """##))
 
             // docs/tutorial/04-backpropagation.md:93
+            for value in [x1w1, x2w2, x1w1x2w2, n, o] { value.retainsGrad = true }   // see below
             let trace = BackwardTrace.run(o, retainGraph: true)
             print(trace)
             #expect(DocOutput.take() == DocOutput.trimmed(##"""
@@ -240,7 +260,7 @@ struct DocsSnippetTests {
                                                     w2         0
             """##))
 
-            // docs/tutorial/04-backpropagation.md:114
+            // docs/tutorial/04-backpropagation.md:115
             for leaf in [x1, w1, x2, w2, b] {
                 print(leaf.label!, String(format: "%.4f", leaf.grad!.item(as: Double.self)))
             }
@@ -252,9 +272,14 @@ struct DocsSnippetTests {
             b 0.5000
             """##))
 
-            // docs/tutorial/04-backpropagation.md:143
+            // docs/tutorial/04-backpropagation.md:149
             let picture = GraphvizExport(o)
-            print(picture.dot.contains("value 0.7071\\lgrad 1\\l"))   // o's box, with its gradient
+            print(picture.dot.contains("value 0.7071\\lgrad 1\\l"))   // o's box shows its value and gradient
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            true
+            """##))
+
+            // docs/tutorial/04-backpropagation.md:160
             let folder = FileManager.default.temporaryDirectory
             try picture.write(to: folder.appendingPathComponent("neuron.dot"))
             do {
@@ -267,7 +292,7 @@ struct DocsSnippetTests {
     }
 
     @Test("docs/tutorial/05-minima-and-saddle-points.md:14") func docs_tutorial_05_minima_and_saddle_points_md_line14() throws {
-        try DocOutput.run("docs_tutorial_05_minima_and_saddle_points_md_line14") {
+        DocOutput.run("docs_tutorial_05_minima_and_saddle_points_md_line14") {
             func descend(from start: Double) -> (x: Double, f: Double) {
                 let x = Variable(start, dtype: .float64, requiresGrad: true)
                 for _ in 0..<200 {
@@ -284,13 +309,16 @@ struct DocsSnippetTests {
                 print(String(format: "start %5.1f → x = %6.3f, f(x) = %.3f", start, end.x, end.f))
             }
             #expect(DocOutput.take() == DocOutput.trimmed(##"""
-
+            start  -2.0 → x = -1.301, f(x) = -3.514
+            start  -0.5 → x = -1.301, f(x) = -3.514
+            start   0.5 → x =  1.131, f(x) = -1.070
+            start   2.0 → x =  1.131, f(x) = -1.070
             """##))
         }
     }
 
-    @Test("docs/tutorial/05-minima-and-saddle-points.md:56") func docs_tutorial_05_minima_and_saddle_points_md_line56() throws {
-        try DocOutput.run("docs_tutorial_05_minima_and_saddle_points_md_line56") {
+    @Test("docs/tutorial/05-minima-and-saddle-points.md:60") func docs_tutorial_05_minima_and_saddle_points_md_line60() throws {
+        DocOutput.run("docs_tutorial_05_minima_and_saddle_points_md_line60") {
             func descend(fromX x0: Double, y y0: Double, steps: Int) -> String {
                 let p = Variable(Tensor([x0, y0], shape: [2]), requiresGrad: true)
                 for _ in 0..<steps {
@@ -307,7 +335,9 @@ struct DocsSnippetTests {
             print(descend(fromX: 1, y: 1e-6, steps: 50))
             print(descend(fromX: 1, y: 1e-6, steps: 100))
             #expect(DocOutput.take() == DocOutput.trimmed(##"""
-
+            (1, 0) → (1.427e-05, 0), f = 2.037e-10
+            (1, 1e-06) → (1.427e-05, 0.0091), f = -8.282e-05
+            (1, 1e-06) → (2.037e-10, 82.82), f = -6859
             """##))
         }
     }
