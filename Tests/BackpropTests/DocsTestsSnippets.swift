@@ -10,6 +10,12 @@ fileprivate func print(_ items: Any..., separator: String = " ", terminator: Str
 }
 
 // Not compiled yet (the APIs they use are not merged yet):
+// - docs/ko/tutorial/01-loss-functions.md:43
+// - docs/ko/tutorial/01-loss-functions.md:93
+// - docs/ko/tutorial/03-mini-batches.md:78
+// - docs/ko/tutorial/06-optimizers.md:15, docs/ko/tutorial/06-optimizers.md:50, docs/ko/tutorial/06-optimizers.md:67, docs/ko/tutorial/06-optimizers.md:84, docs/ko/tutorial/06-optimizers.md:98, docs/ko/tutorial/06-optimizers.md:119
+// - docs/ko/tutorial/07-mnist.md:36
+// - docs/ko/tutorial/07-mnist.md:72
 // - docs/tutorial/01-loss-functions.md:43
 // - docs/tutorial/01-loss-functions.md:93
 // - docs/tutorial/03-mini-batches.md:80
@@ -82,6 +88,262 @@ struct DocsSnippetTests {
             print(check.passed)
             #expect(DocOutput.take() == DocOutput.trimmed(##"""
             true
+            """##))
+        }
+    }
+
+    @Test("docs/ko/tutorial/01-loss-functions.md:23") func docs_ko_tutorial_01_loss_functions_md_line23() throws {
+        DocOutput.run("docs_ko_tutorial_01_loss_functions_md_line23") {
+            let prediction = Variable(Tensor([2.5, 0.0, 2.0] as [Double], shape: [3]), requiresGrad: true)
+            let target = Variable(Tensor([3.0, -0.5, 2.0] as [Double], shape: [3]))
+            let mse = (prediction - target).squared().mean()
+            mse.backward()
+            print(mse.item(as: Double.self))   // (0.25 + 0.25 + 0) / 3
+            print(prediction.grad!)            // 2(ŷ − y)/N
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            0.16666666666666666
+            Tensor(shape: [3], dtype: float64)
+            [-0.33333, 0.333333, 0.]
+            """##))
+        }
+    }
+
+    @Test("docs/ko/tutorial/01-loss-functions.md:75") func docs_ko_tutorial_01_loss_functions_md_line75() throws {
+        DocOutput.run("docs_ko_tutorial_01_loss_functions_md_line75") {
+            let logits = Variable(Tensor([2.0, 1.0, 0.1] as [Double], shape: [1, 3]), requiresGrad: true)
+            let trueClass = 0
+            let loss = -logits.logSoftmax(axis: 1).slice(axis: 1, trueClass..<trueClass + 1).mean()
+            loss.backward()
+            print(String(format: "loss %.4f", loss.item(as: Double.self)))
+            print(logits.grad!)                 // softmax(z) − one-hot: [0.659 − 1, 0.242, 0.099]
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            loss 0.4170
+            Tensor(shape: [1, 3], dtype: float64)
+            [[-0.34099, 0.242432, 0.098565]]
+            """##))
+        }
+    }
+
+    @Test("docs/ko/tutorial/01-loss-functions.md:109") func docs_ko_tutorial_01_loss_functions_md_line109() throws {
+        DocOutput.run("docs_ko_tutorial_01_loss_functions_md_line109") {
+            let z = Variable(-6.0, dtype: .float64, requiresGrad: true)
+            let squaredError = (z.sigmoid() - 1).squared()
+            squaredError.backward()
+            print(String(format: "squared error: loss %.4f, gradient %.5f", squaredError.item(as: Double.self), z.grad!.item(as: Double.self)))
+
+            z.zeroGrad()
+            let crossEntropyLoss = -z.sigmoid().log()      // −log p for the label 1
+            crossEntropyLoss.backward()
+            print(String(format: "cross-entropy: loss %.4f, gradient %.5f", crossEntropyLoss.item(as: Double.self), z.grad!.item(as: Double.self)))
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            squared error: loss 0.9951, gradient -0.00492
+            cross-entropy: loss 6.0025, gradient -0.99753
+            """##))
+        }
+    }
+
+    @Test("docs/ko/tutorial/02-gradient-descent.md:13") func docs_ko_tutorial_02_gradient_descent_md_line13() throws {
+        DocOutput.run("docs_ko_tutorial_02_gradient_descent_md_line13") {
+            // Minimise L(w) = (w − 3)², whose gradient is 2(w − 3).
+            let w = Variable(0.0, dtype: .float64, requiresGrad: true, label: "w")
+            let learningRate = 0.1
+            for step in 1...5 {
+                let loss = (w - 3).squared()
+                w.zeroGrad()                                // gradients add up until cleared
+                loss.backward()
+                w.value = w.value - w.grad! * learningRate   // θ ← θ − η ∇L
+                print(step, String(format: "loss %.4f  w %.4f", loss.item(as: Double.self), w.item(as: Double.self)))
+            }
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            1 loss 9.0000  w 0.6000
+            2 loss 5.7600  w 1.0800
+            3 loss 3.6864  w 1.4640
+            4 loss 2.3593  w 1.7712
+            5 loss 1.5099  w 2.0170
+            """##))
+        }
+    }
+
+    @Test("docs/ko/tutorial/02-gradient-descent.md:52") func docs_ko_tutorial_02_gradient_descent_md_line52() throws {
+        DocOutput.run("docs_ko_tutorial_02_gradient_descent_md_line52") {
+            func descend(learningRate: Double, steps: Int) -> Double {
+                let w = Variable(0.0, dtype: .float64, requiresGrad: true)
+                for _ in 0..<steps {
+                    let loss = (w - 3).squared()
+                    w.zeroGrad()
+                    loss.backward()
+                    w.value = w.value - w.grad! * learningRate
+                }
+                return w.item(as: Double.self)
+            }
+            for learningRate in [0.01, 0.1, 0.9, 1.1] {
+                print("η =", learningRate, "→ w after 20 steps:", String(format: "%.4f", descend(learningRate: learningRate, steps: 20)))
+            }
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            η = 0.01 → w after 20 steps: 0.9972
+            η = 0.1 → w after 20 steps: 2.9654
+            η = 0.9 → w after 20 steps: 2.9654
+            η = 1.1 → w after 20 steps: -112.0128
+            """##))
+        }
+    }
+
+    @Test("docs/ko/tutorial/03-mini-batches.md:28") func docs_ko_tutorial_03_mini_batches_md_line28() throws {
+        DocOutput.run("docs_ko_tutorial_03_mini_batches_md_line28") {
+            var generator = SplitMix64(seed: 0)
+            let xs = Tensor.uniform([256, 1], low: -1, high: 1, dtype: .float64, using: &generator)
+            let ys = xs * 2 + 1 + Tensor.normal([256, 1], std: 0.1, dtype: .float64, using: &generator)
+
+            func fit(batchSize: Int, epochs: Int, learningRate: Double) -> String {
+                let w = Variable(0.0, dtype: .float64, requiresGrad: true)
+                let b = Variable(0.0, dtype: .float64, requiresGrad: true)
+                var order = Array(0..<256)
+                var shuffler = SplitMix64(seed: 1)
+                var steps = 0
+                for _ in 0..<epochs {
+                    // Fisher–Yates: a new random order every epoch.
+                    for i in stride(from: order.count - 1, to: 0, by: -1) {
+                        order.swapAt(i, Int(shuffler.next() % UInt64(i + 1)))
+                    }
+                    for start in stride(from: 0, to: order.count, by: batchSize) {
+                        let rows = Array(order[start..<min(start + batchSize, order.count)])
+                        let x = Variable(xs.gatherRows(rows)), y = Variable(ys.gatherRows(rows))
+                        let loss = (x * w + b - y).squared().mean()
+                        w.zeroGrad(); b.zeroGrad()
+                        loss.backward()
+                        w.value = w.value - w.grad! * learningRate
+                        b.value = b.value - b.grad! * learningRate
+                        steps += 1
+                    }
+                }
+                return String(format: "%4d steps: w = %.3f, b = %.3f", steps, w.item(as: Double.self), b.item(as: Double.self))
+            }
+
+            print("batch      ", fit(batchSize: 256, epochs: 10, learningRate: 0.1))
+            print("stochastic ", fit(batchSize: 1, epochs: 10, learningRate: 0.1))
+            print("mini-batch ", fit(batchSize: 32, epochs: 10, learningRate: 0.1))
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            batch         10 steps: w = 1.001, b = 0.915
+            stochastic  2560 steps: w = 1.977, b = 0.983
+            mini-batch    80 steps: w = 1.983, b = 1.009
+            """##))
+        }
+    }
+
+    @Test("docs/ko/tutorial/04-backpropagation.md:66") func docs_ko_tutorial_04_backpropagation_md_line66() throws {
+        try DocOutput.run("docs_ko_tutorial_04_backpropagation_md_line66") {
+            let x1 = Variable(2.0, dtype: .float64, requiresGrad: true, label: "x1")
+            let x2 = Variable(0.0, dtype: .float64, requiresGrad: true, label: "x2")
+            let w1 = Variable(-3.0, dtype: .float64, requiresGrad: true, label: "w1")
+            let w2 = Variable(1.0, dtype: .float64, requiresGrad: true, label: "w2")
+            let b = Variable(6.8813735870195432, dtype: .float64, requiresGrad: true, label: "b")
+
+            let x1w1 = x1 * w1;          x1w1.label = "x1w1"
+            let x2w2 = x2 * w2;          x2w2.label = "x2w2"
+            let x1w1x2w2 = x1w1 + x2w2;  x1w1x2w2.label = "x1w1+x2w2"
+            let n = x1w1x2w2 + b;        n.label = "n"
+            let o = n.tanh();            o.label = "o"
+            print("o =", o.item(as: Double.self))
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            o = 0.7071067811865477
+            """##))
+
+            // docs/ko/tutorial/04-backpropagation.md:90
+            for value in [x1w1, x2w2, x1w1x2w2, n, o] { value.retainsGrad = true }   // see below
+            let trace = BackwardTrace.run(o, retainGraph: true)
+            print(trace)
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            step  operation  output     ∂L/∂output  input      ∂L/∂input  local derivative
+            ----  ---------  ---------  ----------  ---------  ---------  ----------------------------
+            1     tanh       o          1           n          0.5        d tanh(x)/dx = 1 - tanh(x)²
+            2     add        n          0.5         x1w1+x2w2  0.5        d(a+b)/da = 1, d(a+b)/db = 1
+                                                    b          0.5
+            3     add        x1w1+x2w2  0.5         x1w1       0.5        d(a+b)/da = 1, d(a+b)/db = 1
+                                                    x2w2       0.5
+            4     mul        x1w1       0.5         x1         -1.5       d(a*b)/da = b, d(a*b)/db = a
+                                                    w1         1
+            5     mul        x2w2       0.5         x2         0.5        d(a*b)/da = b, d(a*b)/db = a
+                                                    w2         0
+            """##))
+
+            // docs/ko/tutorial/04-backpropagation.md:112
+            for leaf in [x1, w1, x2, w2, b] {
+                print(leaf.label!, String(format: "%.4f", leaf.grad!.item(as: Double.self)))
+            }
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            x1 -1.5000
+            w1 1.0000
+            x2 0.5000
+            w2 0.0000
+            b 0.5000
+            """##))
+
+            // docs/ko/tutorial/04-backpropagation.md:144
+            let picture = GraphvizExport(o)
+            print(picture.dot.contains("value 0.7071\\lgrad 1\\l"))   // o's box shows its value and gradient
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            true
+            """##))
+
+            // docs/ko/tutorial/04-backpropagation.md:155
+            let folder = FileManager.default.temporaryDirectory
+            try picture.write(to: folder.appendingPathComponent("neuron.dot"))
+            do {
+                try picture.render(to: folder.appendingPathComponent("neuron.svg"))
+            } catch {
+                print("no picture:", error)   // GraphvizExport.RenderError: how to install Graphviz
+            }
+            _ = DocOutput.take()
+        }
+    }
+
+    @Test("docs/ko/tutorial/05-minima-and-saddle-points.md:14") func docs_ko_tutorial_05_minima_and_saddle_points_md_line14() throws {
+        DocOutput.run("docs_ko_tutorial_05_minima_and_saddle_points_md_line14") {
+            func descend(from start: Double) -> (x: Double, f: Double) {
+                let x = Variable(start, dtype: .float64, requiresGrad: true)
+                for _ in 0..<200 {
+                    let f = x.pow(4) - 3 * x.squared() + x
+                    x.zeroGrad()
+                    f.backward()
+                    x.value = x.value - x.grad! * 0.01
+                }
+                let value = x.item(as: Double.self)
+                return (value, value * value * value * value - 3 * value * value + value)
+            }
+            for start in [-2.0, -0.5, 0.5, 2.0] {
+                let end = descend(from: start)
+                print(String(format: "start %5.1f → x = %6.3f, f(x) = %.3f", start, end.x, end.f))
+            }
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            start  -2.0 → x = -1.301, f(x) = -3.514
+            start  -0.5 → x = -1.301, f(x) = -3.514
+            start   0.5 → x =  1.131, f(x) = -1.070
+            start   2.0 → x =  1.131, f(x) = -1.070
+            """##))
+        }
+    }
+
+    @Test("docs/ko/tutorial/05-minima-and-saddle-points.md:59") func docs_ko_tutorial_05_minima_and_saddle_points_md_line59() throws {
+        DocOutput.run("docs_ko_tutorial_05_minima_and_saddle_points_md_line59") {
+            func descend(fromX x0: Double, y y0: Double, steps: Int) -> String {
+                let p = Variable(Tensor([x0, y0], shape: [2]), requiresGrad: true)
+                for _ in 0..<steps {
+                    let x = p.slice(axis: 0, 0..<1), y = p.slice(axis: 0, 1..<2)
+                    let f = (x.squared() - y.squared()).sum()
+                    p.zeroGrad()
+                    f.backward()
+                    p.value = p.value - p.grad! * 0.1
+                }
+                let q = p.value.scalars(as: Double.self)
+                return String(format: "(%.4g, %.4g) → (%.4g, %.4g), f = %.4g", x0, y0, q[0], q[1], q[0] * q[0] - q[1] * q[1])
+            }
+            print(descend(fromX: 1, y: 0, steps: 50))
+            print(descend(fromX: 1, y: 1e-6, steps: 50))
+            print(descend(fromX: 1, y: 1e-6, steps: 100))
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            (1, 0) → (1.427e-05, 0), f = 2.037e-10
+            (1, 1e-06) → (1.427e-05, 0.0091), f = -8.282e-05
+            (1, 1e-06) → (2.037e-10, 82.82), f = -6859
             """##))
         }
     }
