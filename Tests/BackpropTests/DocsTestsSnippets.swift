@@ -12,13 +12,11 @@ fileprivate func print(_ items: Any..., separator: String = " ", terminator: Str
 // Not compiled yet (the APIs they use are not merged yet):
 // - docs/ko/tutorial/01-loss-functions.md:43
 // - docs/ko/tutorial/01-loss-functions.md:93
-// - docs/ko/tutorial/03-mini-batches.md:78
 // - docs/ko/tutorial/06-optimizers.md:15, docs/ko/tutorial/06-optimizers.md:50, docs/ko/tutorial/06-optimizers.md:67, docs/ko/tutorial/06-optimizers.md:84, docs/ko/tutorial/06-optimizers.md:98, docs/ko/tutorial/06-optimizers.md:119
 // - docs/ko/tutorial/07-mnist.md:36
 // - docs/ko/tutorial/07-mnist.md:72
 // - docs/tutorial/01-loss-functions.md:43
 // - docs/tutorial/01-loss-functions.md:93
-// - docs/tutorial/03-mini-batches.md:80
 // - docs/tutorial/06-optimizers.md:16, docs/tutorial/06-optimizers.md:52, docs/tutorial/06-optimizers.md:69, docs/tutorial/06-optimizers.md:87, docs/tutorial/06-optimizers.md:102, docs/tutorial/06-optimizers.md:124
 // - docs/tutorial/07-mnist.md:37
 // - docs/tutorial/07-mnist.md:73
@@ -197,11 +195,11 @@ struct DocsSnippetTests {
             func fit(batchSize: Int, epochs: Int, learningRate: Double) -> String {
                 let w = Variable(0.0, dtype: .float64, requiresGrad: true)
                 let b = Variable(0.0, dtype: .float64, requiresGrad: true)
-                var order = Array(0..<256)
                 var shuffler = SplitMix64(seed: 1)
                 var steps = 0
                 for _ in 0..<epochs {
-                    // Fisher–Yates: a new random order every epoch.
+                    // Fisher–Yates: a new random order of 0..<256 every epoch.
+                    var order = Array(0..<256)
                     for i in stride(from: order.count - 1, to: 0, by: -1) {
                         order.swapAt(i, Int(shuffler.next() % UInt64(i + 1)))
                     }
@@ -224,8 +222,28 @@ struct DocsSnippetTests {
             print("mini-batch ", fit(batchSize: 32, epochs: 10, learningRate: 0.1))
             #expect(DocOutput.take() == DocOutput.trimmed(##"""
             batch         10 steps: w = 1.001, b = 0.915
-            stochastic  2560 steps: w = 1.977, b = 0.983
-            mini-batch    80 steps: w = 1.983, b = 1.009
+            stochastic  2560 steps: w = 1.988, b = 1.028
+            mini-batch    80 steps: w = 1.980, b = 1.007
+            """##))
+
+            // docs/ko/tutorial/03-mini-batches.md:78
+            let loader = DataLoader(TensorDataset(inputs: xs, targets: ys), batchSize: 32, shuffle: true, seed: 1)
+            let w = Variable(0.0, dtype: .float64, requiresGrad: true)
+            let b = Variable(0.0, dtype: .float64, requiresGrad: true)
+            for _ in 0..<10 {                       // each pass over the loader is one epoch
+                for batch in loader {
+                    let loss = (Variable(batch.inputs) * w + b - Variable(batch.targets)).squared().mean()
+                    w.zeroGrad(); b.zeroGrad()
+                    loss.backward()
+                    w.value = w.value - w.grad! * 0.1
+                    b.value = b.value - b.grad! * 0.1
+                }
+            }
+            print(loader.batchCount, "batches per epoch")
+            print(String(format: "DataLoader: w = %.3f, b = %.3f", w.item(as: Double.self), b.item(as: Double.self)))
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            8 batches per epoch
+            DataLoader: w = 1.980, b = 1.007
             """##))
         }
     }
@@ -453,11 +471,11 @@ struct DocsSnippetTests {
             func fit(batchSize: Int, epochs: Int, learningRate: Double) -> String {
                 let w = Variable(0.0, dtype: .float64, requiresGrad: true)
                 let b = Variable(0.0, dtype: .float64, requiresGrad: true)
-                var order = Array(0..<256)
                 var shuffler = SplitMix64(seed: 1)
                 var steps = 0
                 for _ in 0..<epochs {
-                    // Fisher–Yates: a new random order every epoch.
+                    // Fisher–Yates: a new random order of 0..<256 every epoch.
+                    var order = Array(0..<256)
                     for i in stride(from: order.count - 1, to: 0, by: -1) {
                         order.swapAt(i, Int(shuffler.next() % UInt64(i + 1)))
                     }
@@ -480,8 +498,28 @@ struct DocsSnippetTests {
             print("mini-batch ", fit(batchSize: 32, epochs: 10, learningRate: 0.1))
             #expect(DocOutput.take() == DocOutput.trimmed(##"""
             batch         10 steps: w = 1.001, b = 0.915
-            stochastic  2560 steps: w = 1.977, b = 0.983
-            mini-batch    80 steps: w = 1.983, b = 1.009
+            stochastic  2560 steps: w = 1.988, b = 1.028
+            mini-batch    80 steps: w = 1.980, b = 1.007
+            """##))
+
+            // docs/tutorial/03-mini-batches.md:81
+            let loader = DataLoader(TensorDataset(inputs: xs, targets: ys), batchSize: 32, shuffle: true, seed: 1)
+            let w = Variable(0.0, dtype: .float64, requiresGrad: true)
+            let b = Variable(0.0, dtype: .float64, requiresGrad: true)
+            for _ in 0..<10 {                       // each pass over the loader is one epoch
+                for batch in loader {
+                    let loss = (Variable(batch.inputs) * w + b - Variable(batch.targets)).squared().mean()
+                    w.zeroGrad(); b.zeroGrad()
+                    loss.backward()
+                    w.value = w.value - w.grad! * 0.1
+                    b.value = b.value - b.grad! * 0.1
+                }
+            }
+            print(loader.batchCount, "batches per epoch")
+            print(String(format: "DataLoader: w = %.3f, b = %.3f", w.item(as: Double.self), b.item(as: Double.self)))
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            8 batches per epoch
+            DataLoader: w = 1.980, b = 1.007
             """##))
         }
     }
