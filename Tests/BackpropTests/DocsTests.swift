@@ -243,6 +243,19 @@ struct DocsTests {
         #expect(files.contains { $0.hasPrefix("docs/ko/") })
     }
 
+    /// The files docs/architecture.md names (`Sources/…/X.swift` and the like) exist.
+    @Test func architectureNamesRealFiles() throws {
+        let text = try String(contentsOf: DocSnippets.packageRoot.appendingPathComponent("docs/architecture.md"), encoding: .utf8)
+        let pattern = try NSRegularExpression(pattern: #"`((?:Sources|Tests|Examples|docs|scripts)/[^`\s]+\.(?:swift|c|h|md|sh))`"#)
+        let paths = pattern.matches(in: text, range: NSRange(text.startIndex..., in: text))
+            .map { String(text[Range($0.range(at: 1), in: text)!]) }
+        #expect(paths.count > 20)
+        for path in paths {
+            #expect(FileManager.default.fileExists(atPath: DocSnippets.packageRoot.appendingPathComponent(path).path),
+                    "docs/architecture.md names \(path), which does not exist")
+        }
+    }
+
     /// Relative links between the docs (`[text](other.md)`) point at files that exist.
     @Test func relativeLinksToMarkdownFilesResolve() throws {
         let pattern = try NSRegularExpression(pattern: #"\]\(([^)#:\s]+\.md)(#[^)]*)?\)"#)
