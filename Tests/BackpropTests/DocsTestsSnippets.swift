@@ -10,16 +10,16 @@ fileprivate func print(_ items: Any..., separator: String = " ", terminator: Str
 }
 
 // Not compiled yet (the APIs they use are not merged yet):
-// - docs/ko/tutorial/01-loss-functions.md:43
-// - docs/ko/tutorial/01-loss-functions.md:93
-// - docs/ko/tutorial/06-optimizers.md:15, docs/ko/tutorial/06-optimizers.md:50, docs/ko/tutorial/06-optimizers.md:67, docs/ko/tutorial/06-optimizers.md:84, docs/ko/tutorial/06-optimizers.md:98, docs/ko/tutorial/06-optimizers.md:119
+// - docs/ko/tutorial/01-loss-functions.md:44
+// - docs/ko/tutorial/01-loss-functions.md:100
+// - docs/ko/tutorial/06-optimizers.md:15, docs/ko/tutorial/06-optimizers.md:55, docs/ko/tutorial/06-optimizers.md:76, docs/ko/tutorial/06-optimizers.md:97, docs/ko/tutorial/06-optimizers.md:115, docs/ko/tutorial/06-optimizers.md:140
 // - docs/ko/tutorial/07-mnist.md:36
-// - docs/ko/tutorial/07-mnist.md:72
-// - docs/tutorial/01-loss-functions.md:43
-// - docs/tutorial/01-loss-functions.md:93
-// - docs/tutorial/06-optimizers.md:16, docs/tutorial/06-optimizers.md:52, docs/tutorial/06-optimizers.md:69, docs/tutorial/06-optimizers.md:87, docs/tutorial/06-optimizers.md:102, docs/tutorial/06-optimizers.md:124
+// - docs/ko/tutorial/07-mnist.md:73
+// - docs/tutorial/01-loss-functions.md:44
+// - docs/tutorial/01-loss-functions.md:100
+// - docs/tutorial/06-optimizers.md:16, docs/tutorial/06-optimizers.md:57, docs/tutorial/06-optimizers.md:78, docs/tutorial/06-optimizers.md:100, docs/tutorial/06-optimizers.md:119, docs/tutorial/06-optimizers.md:145
 // - docs/tutorial/07-mnist.md:37
-// - docs/tutorial/07-mnist.md:73
+// - docs/tutorial/07-mnist.md:74
 
 // docs/custom-operations.md:22
 extension Variable {
@@ -32,7 +32,7 @@ extension Variable {
     }
 }
 
-// docs/custom-operations.md:90
+// docs/custom-operations.md:91
 extension Variable {
     /// `a·b + b`, elementwise with broadcasting; `∂/∂a = b`, `∂/∂b = a + 1`.
     func timesPlusSelf(_ b: Variable) -> Variable {
@@ -47,8 +47,8 @@ extension Variable {
 
 @Suite("Docs snippets")
 struct DocsSnippetTests {
-    @Test("docs/custom-operations.md:46") func docs_custom_operations_md_line46() throws {
-        DocOutput.run("docs_custom_operations_md_line46") {
+    @Test("docs/custom-operations.md:47") func docs_custom_operations_md_line47() throws {
+        DocOutput.run("docs_custom_operations_md_line47") {
             let x = Variable(Tensor([1.0, -2.0, 0.5], shape: [3]), requiresGrad: true, label: "x")
             let y = x.cubed().sum()
             let trace = BackwardTrace.run(y)
@@ -62,7 +62,7 @@ struct DocsSnippetTests {
             [3.0, 12.0, 0.75]
             """##))
 
-            // docs/custom-operations.md:68
+            // docs/custom-operations.md:69
             let check = GradientCheck.run(inputs: [Tensor([0.3, -1.1, 2.0] as [Double], shape: [3])]) { v in
                 v[0].cubed().sum()
             }
@@ -78,8 +78,8 @@ struct DocsSnippetTests {
         }
     }
 
-    @Test("docs/custom-operations.md:104") func docs_custom_operations_md_line104() throws {
-        DocOutput.run("docs_custom_operations_md_line104") {
+    @Test("docs/custom-operations.md:105") func docs_custom_operations_md_line105() throws {
+        DocOutput.run("docs_custom_operations_md_line105") {
             let a = Tensor([1.0, 2.0, 3.0, 4.0, 5.0, 6.0], shape: [2, 3])
             let b = Tensor([0.5, -1.0, 2.0], shape: [3])          // broadcast over the rows of a
             let check = GradientCheck.run(inputs: [a, b]) { v in v[0].timesPlusSelf(v[1]) }
@@ -106,8 +106,8 @@ struct DocsSnippetTests {
         }
     }
 
-    @Test("docs/ko/tutorial/01-loss-functions.md:75") func docs_ko_tutorial_01_loss_functions_md_line75() throws {
-        DocOutput.run("docs_ko_tutorial_01_loss_functions_md_line75") {
+    @Test("docs/ko/tutorial/01-loss-functions.md:82") func docs_ko_tutorial_01_loss_functions_md_line82() throws {
+        DocOutput.run("docs_ko_tutorial_01_loss_functions_md_line82") {
             let logits = Variable(Tensor([2.0, 1.0, 0.1] as [Double], shape: [1, 3]), requiresGrad: true)
             let trueClass = 0
             let loss = -logits.logSoftmax(axis: 1).slice(axis: 1, trueClass..<trueClass + 1).mean()
@@ -122,8 +122,8 @@ struct DocsSnippetTests {
         }
     }
 
-    @Test("docs/ko/tutorial/01-loss-functions.md:109") func docs_ko_tutorial_01_loss_functions_md_line109() throws {
-        DocOutput.run("docs_ko_tutorial_01_loss_functions_md_line109") {
+    @Test("docs/ko/tutorial/01-loss-functions.md:120") func docs_ko_tutorial_01_loss_functions_md_line120() throws {
+        DocOutput.run("docs_ko_tutorial_01_loss_functions_md_line120") {
             let z = Variable(-6.0, dtype: .float64, requiresGrad: true)
             let squaredError = (z.sigmoid() - 1).squared()
             squaredError.backward()
@@ -162,8 +162,8 @@ struct DocsSnippetTests {
         }
     }
 
-    @Test("docs/ko/tutorial/02-gradient-descent.md:52") func docs_ko_tutorial_02_gradient_descent_md_line52() throws {
-        DocOutput.run("docs_ko_tutorial_02_gradient_descent_md_line52") {
+    @Test("docs/ko/tutorial/02-gradient-descent.md:53") func docs_ko_tutorial_02_gradient_descent_md_line53() throws {
+        DocOutput.run("docs_ko_tutorial_02_gradient_descent_md_line53") {
             func descend(learningRate: Double, steps: Int) -> Double {
                 let w = Variable(0.0, dtype: .float64, requiresGrad: true)
                 for _ in 0..<steps {
@@ -226,7 +226,7 @@ struct DocsSnippetTests {
             mini-batch    80 steps: w = 1.980, b = 1.007
             """##))
 
-            // docs/ko/tutorial/03-mini-batches.md:78
+            // docs/ko/tutorial/03-mini-batches.md:79
             let loader = DataLoader(TensorDataset(inputs: xs, targets: ys), batchSize: 32, shuffle: true, seed: 1)
             let w = Variable(0.0, dtype: .float64, requiresGrad: true)
             let b = Variable(0.0, dtype: .float64, requiresGrad: true)
@@ -261,12 +261,12 @@ struct DocsSnippetTests {
             let x1w1x2w2 = x1w1 + x2w2;  x1w1x2w2.label = "x1w1+x2w2"
             let n = x1w1x2w2 + b;        n.label = "n"
             let o = n.tanh();            o.label = "o"
-            print("o =", o.item(as: Double.self))
+            print(String(format: "o = %.6f", o.item(as: Double.self)))   // 1/√2
             #expect(DocOutput.take() == DocOutput.trimmed(##"""
-            o = 0.7071067811865477
+            o = 0.707107
             """##))
 
-            // docs/ko/tutorial/04-backpropagation.md:90
+            // docs/ko/tutorial/04-backpropagation.md:91
             for value in [x1w1, x2w2, x1w1x2w2, n, o] { value.retainsGrad = true }   // see below
             let trace = BackwardTrace.run(o, retainGraph: true)
             print(trace)
@@ -284,7 +284,7 @@ struct DocsSnippetTests {
                                                     w2         0
             """##))
 
-            // docs/ko/tutorial/04-backpropagation.md:112
+            // docs/ko/tutorial/04-backpropagation.md:113
             for leaf in [x1, w1, x2, w2, b] {
                 print(leaf.label!, String(format: "%.4f", leaf.grad!.item(as: Double.self)))
             }
@@ -296,14 +296,14 @@ struct DocsSnippetTests {
             b 0.5000
             """##))
 
-            // docs/ko/tutorial/04-backpropagation.md:144
+            // docs/ko/tutorial/04-backpropagation.md:145
             let picture = GraphvizExport(o)
             print(picture.dot.contains("value 0.7071\\lgrad 1\\l"))   // o's box shows its value and gradient
             #expect(DocOutput.take() == DocOutput.trimmed(##"""
             true
             """##))
 
-            // docs/ko/tutorial/04-backpropagation.md:155
+            // docs/ko/tutorial/04-backpropagation.md:156
             let folder = FileManager.default.temporaryDirectory
             try picture.write(to: folder.appendingPathComponent("neuron.dot"))
             do {
@@ -341,8 +341,8 @@ struct DocsSnippetTests {
         }
     }
 
-    @Test("docs/ko/tutorial/05-minima-and-saddle-points.md:59") func docs_ko_tutorial_05_minima_and_saddle_points_md_line59() throws {
-        DocOutput.run("docs_ko_tutorial_05_minima_and_saddle_points_md_line59") {
+    @Test("docs/ko/tutorial/05-minima-and-saddle-points.md:60") func docs_ko_tutorial_05_minima_and_saddle_points_md_line60() throws {
+        DocOutput.run("docs_ko_tutorial_05_minima_and_saddle_points_md_line60") {
             func descend(fromX x0: Double, y y0: Double, steps: Int) -> String {
                 let p = Variable(Tensor([x0, y0], shape: [2]), requiresGrad: true)
                 for _ in 0..<steps {
@@ -382,8 +382,8 @@ struct DocsSnippetTests {
         }
     }
 
-    @Test("docs/tutorial/01-loss-functions.md:74") func docs_tutorial_01_loss_functions_md_line74() throws {
-        DocOutput.run("docs_tutorial_01_loss_functions_md_line74") {
+    @Test("docs/tutorial/01-loss-functions.md:81") func docs_tutorial_01_loss_functions_md_line81() throws {
+        DocOutput.run("docs_tutorial_01_loss_functions_md_line81") {
             let logits = Variable(Tensor([2.0, 1.0, 0.1] as [Double], shape: [1, 3]), requiresGrad: true)
             let trueClass = 0
             let loss = -logits.logSoftmax(axis: 1).slice(axis: 1, trueClass..<trueClass + 1).mean()
@@ -398,8 +398,8 @@ struct DocsSnippetTests {
         }
     }
 
-    @Test("docs/tutorial/01-loss-functions.md:109") func docs_tutorial_01_loss_functions_md_line109() throws {
-        DocOutput.run("docs_tutorial_01_loss_functions_md_line109") {
+    @Test("docs/tutorial/01-loss-functions.md:120") func docs_tutorial_01_loss_functions_md_line120() throws {
+        DocOutput.run("docs_tutorial_01_loss_functions_md_line120") {
             let z = Variable(-6.0, dtype: .float64, requiresGrad: true)
             let squaredError = (z.sigmoid() - 1).squared()
             squaredError.backward()
@@ -438,8 +438,8 @@ struct DocsSnippetTests {
         }
     }
 
-    @Test("docs/tutorial/02-gradient-descent.md:57") func docs_tutorial_02_gradient_descent_md_line57() throws {
-        DocOutput.run("docs_tutorial_02_gradient_descent_md_line57") {
+    @Test("docs/tutorial/02-gradient-descent.md:58") func docs_tutorial_02_gradient_descent_md_line58() throws {
+        DocOutput.run("docs_tutorial_02_gradient_descent_md_line58") {
             func descend(learningRate: Double, steps: Int) -> Double {
                 let w = Variable(0.0, dtype: .float64, requiresGrad: true)
                 for _ in 0..<steps {
@@ -502,7 +502,7 @@ struct DocsSnippetTests {
             mini-batch    80 steps: w = 1.980, b = 1.007
             """##))
 
-            // docs/tutorial/03-mini-batches.md:81
+            // docs/tutorial/03-mini-batches.md:82
             let loader = DataLoader(TensorDataset(inputs: xs, targets: ys), batchSize: 32, shuffle: true, seed: 1)
             let w = Variable(0.0, dtype: .float64, requiresGrad: true)
             let b = Variable(0.0, dtype: .float64, requiresGrad: true)
@@ -537,12 +537,12 @@ struct DocsSnippetTests {
             let x1w1x2w2 = x1w1 + x2w2;  x1w1x2w2.label = "x1w1+x2w2"
             let n = x1w1x2w2 + b;        n.label = "n"
             let o = n.tanh();            o.label = "o"
-            print("o =", o.item(as: Double.self))
+            print(String(format: "o = %.6f", o.item(as: Double.self)))   // 1/√2
             #expect(DocOutput.take() == DocOutput.trimmed(##"""
-            o = 0.7071067811865477
+            o = 0.707107
             """##))
 
-            // docs/tutorial/04-backpropagation.md:93
+            // docs/tutorial/04-backpropagation.md:94
             for value in [x1w1, x2w2, x1w1x2w2, n, o] { value.retainsGrad = true }   // see below
             let trace = BackwardTrace.run(o, retainGraph: true)
             print(trace)
@@ -560,7 +560,7 @@ struct DocsSnippetTests {
                                                     w2         0
             """##))
 
-            // docs/tutorial/04-backpropagation.md:115
+            // docs/tutorial/04-backpropagation.md:116
             for leaf in [x1, w1, x2, w2, b] {
                 print(leaf.label!, String(format: "%.4f", leaf.grad!.item(as: Double.self)))
             }
@@ -572,14 +572,14 @@ struct DocsSnippetTests {
             b 0.5000
             """##))
 
-            // docs/tutorial/04-backpropagation.md:149
+            // docs/tutorial/04-backpropagation.md:150
             let picture = GraphvizExport(o)
             print(picture.dot.contains("value 0.7071\\lgrad 1\\l"))   // o's box shows its value and gradient
             #expect(DocOutput.take() == DocOutput.trimmed(##"""
             true
             """##))
 
-            // docs/tutorial/04-backpropagation.md:160
+            // docs/tutorial/04-backpropagation.md:161
             let folder = FileManager.default.temporaryDirectory
             try picture.write(to: folder.appendingPathComponent("neuron.dot"))
             do {
@@ -617,8 +617,8 @@ struct DocsSnippetTests {
         }
     }
 
-    @Test("docs/tutorial/05-minima-and-saddle-points.md:60") func docs_tutorial_05_minima_and_saddle_points_md_line60() throws {
-        DocOutput.run("docs_tutorial_05_minima_and_saddle_points_md_line60") {
+    @Test("docs/tutorial/05-minima-and-saddle-points.md:61") func docs_tutorial_05_minima_and_saddle_points_md_line61() throws {
+        DocOutput.run("docs_tutorial_05_minima_and_saddle_points_md_line61") {
             func descend(fromX x0: Double, y y0: Double, steps: Int) -> String {
                 let p = Variable(Tensor([x0, y0], shape: [2]), requiresGrad: true)
                 for _ in 0..<steps {
