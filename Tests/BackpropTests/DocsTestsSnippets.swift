@@ -13,13 +13,13 @@ fileprivate func print(_ items: Any..., separator: String = " ", terminator: Str
 // - docs/ko/tutorial/01-loss-functions.md:44
 // - docs/ko/tutorial/01-loss-functions.md:100
 // - docs/ko/tutorial/06-optimizers.md:15, docs/ko/tutorial/06-optimizers.md:55, docs/ko/tutorial/06-optimizers.md:76, docs/ko/tutorial/06-optimizers.md:97, docs/ko/tutorial/06-optimizers.md:115, docs/ko/tutorial/06-optimizers.md:140
-// - docs/ko/tutorial/07-mnist.md:36
-// - docs/ko/tutorial/07-mnist.md:73
+// - docs/ko/tutorial/07-mnist.md:40
+// - docs/ko/tutorial/07-mnist.md:77
 // - docs/tutorial/01-loss-functions.md:44
 // - docs/tutorial/01-loss-functions.md:100
 // - docs/tutorial/06-optimizers.md:16, docs/tutorial/06-optimizers.md:57, docs/tutorial/06-optimizers.md:78, docs/tutorial/06-optimizers.md:100, docs/tutorial/06-optimizers.md:119, docs/tutorial/06-optimizers.md:145
-// - docs/tutorial/07-mnist.md:37
-// - docs/tutorial/07-mnist.md:74
+// - docs/tutorial/07-mnist.md:43
+// - docs/tutorial/07-mnist.md:80
 
 // docs/custom-operations.md:22
 extension Variable {
