@@ -12,12 +12,12 @@ fileprivate func print(_ items: Any..., separator: String = " ", terminator: Str
 // Not compiled yet (the APIs they use are not merged yet):
 // - docs/ko/tutorial/01-loss-functions.md:44
 // - docs/ko/tutorial/01-loss-functions.md:100
-// - docs/ko/tutorial/06-optimizers.md:15, docs/ko/tutorial/06-optimizers.md:55, docs/ko/tutorial/06-optimizers.md:76, docs/ko/tutorial/06-optimizers.md:97, docs/ko/tutorial/06-optimizers.md:115, docs/ko/tutorial/06-optimizers.md:140
+// - docs/ko/tutorial/06-optimizers.md:15, docs/ko/tutorial/06-optimizers.md:56, docs/ko/tutorial/06-optimizers.md:77, docs/ko/tutorial/06-optimizers.md:98, docs/ko/tutorial/06-optimizers.md:116, docs/ko/tutorial/06-optimizers.md:141
 // - docs/ko/tutorial/07-mnist.md:40
 // - docs/ko/tutorial/07-mnist.md:77
 // - docs/tutorial/01-loss-functions.md:44
 // - docs/tutorial/01-loss-functions.md:100
-// - docs/tutorial/06-optimizers.md:16, docs/tutorial/06-optimizers.md:57, docs/tutorial/06-optimizers.md:78, docs/tutorial/06-optimizers.md:100, docs/tutorial/06-optimizers.md:119, docs/tutorial/06-optimizers.md:145
+// - docs/tutorial/06-optimizers.md:16, docs/tutorial/06-optimizers.md:58, docs/tutorial/06-optimizers.md:79, docs/tutorial/06-optimizers.md:101, docs/tutorial/06-optimizers.md:120, docs/tutorial/06-optimizers.md:146
 // - docs/tutorial/07-mnist.md:43
 // - docs/tutorial/07-mnist.md:80
 

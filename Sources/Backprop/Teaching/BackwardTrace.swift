@@ -15,9 +15,9 @@
 /// Values keep their ``Variable/label``; the others are called `v1`, `v2`, ... in the order
 /// they were computed (the same names ``GraphvizExport`` uses). Tensors with more than
 /// `valueLimit` elements are shown by shape only; ``rows`` keep the full tensors.
-public struct BackwardTrace: CustomStringConvertible {
+public struct BackwardTrace: CustomStringConvertible, Sendable {
     /// One backward step: an operation passing its output's gradient to its inputs.
-    public struct Row {
+    public struct Row: Sendable {
         /// The step number, from 1.
         public let step: Int
         /// The operation's name (`"mul"`, `"tanh"`, ...).
