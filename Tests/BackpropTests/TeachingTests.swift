@@ -118,6 +118,14 @@ struct TeachingTests {
         #expect(dot.components(separatedBy: "->").count - 1 == 8)
     }
 
+    @Test func dotValueLimitAndLayoutAreOptions() {
+        let a = Variable([1, 2, 3] as [Float], shape: [3], requiresGrad: true, label: "a")
+        let dot = GraphvizExport(a.exp(), valueLimit: 2, leftToRight: false).dot
+        #expect(!dot.contains("rankdir"))
+        #expect(dot.contains(#"label="a\lshape [3]\l""#))      // 3 elements > limit 2: shape only
+        #expect(GraphvizExport(a.exp()).dot.contains("rankdir=LR;"))
+    }
+
     @Test func dotShowsGradientsAfterABackwardThatRetainsTheGraph() {
         let x = Variable(3.0, dtype: .float64, requiresGrad: true, label: "x")
         let y = x * x

@@ -2,7 +2,9 @@ import Foundation
 
 /// The computation graph behind a variable as a Graphviz DOT picture: one box per value
 /// (its name, shape, value when it has at most `valueLimit` elements, and gradient once
-/// computed) and one ellipse per operation, with edges input → operation → output.
+/// computed) and one ellipse per operation, with edges input → operation → output. Leaves are
+/// filled: blue when they require a gradient (parameters), grey when not (data, constants).
+/// Hovering over an operation in the SVG shows its derivative rule.
 ///
 /// ```swift
 /// let x = Variable(2.0, requiresGrad: true, label: "x")
@@ -28,8 +30,9 @@ public struct GraphvizExport: Sendable {
     ///     to bottom.
     public init(_ root: Variable, valueLimit: Int = 8, leftToRight: Bool = true) {
         let graph = GraphWalk(from: root)
-        var valueIDs: [ObjectIdentifier: String] = [:]
-        for (index, value) in graph.values.enumerated() { valueIDs[ObjectIdentifier(value)] = "value\(index)" }
+        var indices: [ObjectIdentifier: Int] = [:]
+        for (index, value) in graph.values.enumerated() { indices[ObjectIdentifier(value)] = index }
+        func id(_ value: Variable) -> String { "value\(indices[ObjectIdentifier(value)]!)" }
 
         var lines = ["digraph backprop {"]
         if leftToRight { lines.append("  rankdir=LR;") }
@@ -39,7 +42,7 @@ public struct GraphvizExport: Sendable {
             if value.value.count <= valueLimit { fields.append("value \(TeachingFormat.tensor(value.value, limit: valueLimit))") }
             if let grad = value.grad, grad.count <= valueLimit { fields.append("grad \(TeachingFormat.tensor(grad, limit: valueLimit))") }
             let style = value.isLeaf ? (value.requiresGrad ? ", style=filled, fillcolor=\"#dbe9f6\"" : ", style=filled, fillcolor=\"#eeeeee\"") : ""
-            lines.append("  \(valueIDs[ObjectIdentifier(value)]!) [shape=box\(style), label=\(Self.quoted(fields))];")
+            lines.append("  \(id(value)) [shape=box\(style), label=\(Self.quoted(fields))];")
         }
         for (index, value) in graph.values.enumerated() {
             guard let op = value.creator else { continue }
@@ -47,8 +50,8 @@ public struct GraphvizExport: Sendable {
             var label = [op.name]
             if op.isFreed { label.append("(freed by backward: export before backward, or backward(retainGraph: true))") }
             lines.append("  \(opID) [shape=ellipse, label=\(Self.quoted(label)), tooltip=\(Self.quoted([op.derivative]))\(op.isFreed ? ", style=dashed" : "")];")
-            for input in op.inputs { lines.append("  \(valueIDs[ObjectIdentifier(input)]!) -> \(opID);") }
-            lines.append("  \(opID) -> \(valueIDs[ObjectIdentifier(value)]!);")
+            for input in op.inputs { lines.append("  \(id(input)) -> \(opID);") }
+            lines.append("  \(opID) -> \(id(value));")
         }
         lines.append("}")
         dot = lines.joined(separator: "\n") + "\n"
