@@ -73,7 +73,7 @@ struct Sign: UnaryFunction { @inline(__always) func callAsFunction<T: TensorScal
 struct Relu: UnaryFunction { @inline(__always) func callAsFunction<T: TensorScalar>(_ x: T) -> T { x > 0 ? x : 0 } }
 struct Square: UnaryFunction { @inline(__always) func callAsFunction<T: TensorScalar>(_ x: T) -> T { x * x } }
 /// `1 / (1 + e^-x)`, written so neither branch overflows: for x < 0 it is `e^x / (1 + e^x)`.
-struct Sigmoid: UnaryFunction {
+struct SigmoidFunction: UnaryFunction {
     @inline(__always) func callAsFunction<T: TensorScalar>(_ x: T) -> T {
         if x >= 0 { return 1 / (1 + T.exp(-x)) }
         let e = T.exp(x)

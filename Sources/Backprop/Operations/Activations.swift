@@ -60,7 +60,7 @@ extension Variable {
     /// `softplus(x) = (1/β) ln(1 + e^(βx))`, and `x` itself where `βx > threshold` (PyTorch's
     /// defaults β = 1, threshold = 20); derivative `σ(βx)`.
     public func softplus(beta: Double = 1, threshold: Double = 20) -> Variable {
-        Variable.record("softplus", value.applying(Softplus(beta: beta, threshold: threshold)), inputs: [self],
+        Variable.record("softplus", value.applying(SoftplusFunction(beta: beta, threshold: threshold)), inputs: [self],
                         derivative: "d softplus(x)/dx = σ(βx)") { g, _ in
             let linear = (self.value * beta).greater(than: threshold)
             return [Variable.select(linear, g, g * (self * beta).sigmoid())]
@@ -94,7 +94,7 @@ struct Elu: UnaryFunction {
     @inline(__always) func callAsFunction<T: TensorScalar>(_ x: T) -> T { x > 0 ? x : T(alpha) * (T.exp(x) - 1) }
 }
 
-struct Softplus: UnaryFunction {
+struct SoftplusFunction: UnaryFunction {
     let beta: Double, threshold: Double
     @inline(__always) func callAsFunction<T: TensorScalar>(_ x: T) -> T {
         let bx = x * T(beta)

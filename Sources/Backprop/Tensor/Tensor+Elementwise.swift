@@ -61,7 +61,7 @@ extension Tensor {
     public func sqrt() -> Tensor { applying(SquareRoot()) }
     public func abs() -> Tensor { applying(Absolute()) }
     public func tanh() -> Tensor { applying(HyperbolicTangent()) }
-    public func sigmoid() -> Tensor { applying(Sigmoid()) }
+    public func sigmoid() -> Tensor { applying(SigmoidFunction()) }
     public func relu() -> Tensor { applying(Relu()) }
     public func sign() -> Tensor { applying(Sign()) }
     public func erf() -> Tensor { applying(ErrorFunction()) }

@@ -1,0 +1,78 @@
+/// Adadelta (Zeiler, 2012), exactly as PyTorch's `torch.optim.Adadelta`: the step is the ratio
+/// of running RMS values of past updates and of gradients, scaled by `lr`.
+///
+/// ```
+/// g ← ∇w + λ w
+/// v ← ρ v + (1 - ρ) g²
+/// Δ ← √(u + ε) / √(v + ε) · g
+/// u ← ρ u + (1 - ρ) Δ²
+/// w ← w - lr · Δ
+/// ```
+/// Defaults as PyTorch: `lr = 1.0`, `rho = 0.9`, `eps = 1e-6`.
+public final class Adadelta: Optimizer {
+    public var parameterGroups: [ParameterGroup]
+    /// The decay of the running averages.
+    public let rho: Double
+    /// Added to the variance before the square root, for stability.
+    public let eps: Double
+    var states = ParameterStates()
+
+    /// Creates the optimizer over one group of parameters.
+    public convenience init(parameters: [Variable], lr: Double = 1.0, rho: Double = 0.9, eps: Double = 1e-6,
+                            weightDecay: Double = 0) {
+        self.init(groups: [ParameterGroup(parameters, lr: lr, weightDecay: weightDecay)], rho: rho, eps: eps)
+    }
+
+    /// Creates the optimizer over parameter groups with their own learning rates and weight decay.
+    public init(groups: [ParameterGroup], rho: Double = 0.9, eps: Double = 1e-6) {
+        guard rho >= 0, rho <= 1 else { fatalError("Adadelta: invalid rho \(rho) (must lie in [0, 1])") }
+        guard eps >= 0 else { fatalError("Adadelta: invalid eps \(eps) (must be >= 0)") }
+        parameterGroups = groups
+        self.rho = rho
+        self.eps = eps
+    }
+
+    public func step() {
+        for group in parameterGroups {
+            for p in group.parameters {
+                guard let grad = p.grad else { continue }
+                checkGradient(grad, of: p, optimizer: "Adadelta")
+                let s = states.state(for: p)
+                if s.buffers.isEmpty {
+                    s.buffers["square_avg"] = Tensor.zeros(like: p.value)
+                    s.buffers["acc_delta"] = Tensor.zeros(like: p.value)
+                }
+                s.step += 1
+                switch p.dtype {
+                case .float32: update(Float.self, p, grad, s, group)
+                case .float64: update(Double.self, p, grad, s, group)
+                }
+            }
+        }
+    }
+
+    private func update<T: TensorScalar>(_: T.Type, _ p: Variable, _ grad: Tensor, _ s: ParameterState, _ group: ParameterGroup) {
+        let n = p.value.count
+        let w = p.value.uniquePointer(T.self)
+        let v = s.pointer("square_avg", T.self), u = s.pointer("acc_delta", T.self)
+        let lr = T(-group.lr), rho = T(rho), oneMinusRho = T(1 - self.rho), eps = T(eps)
+        let useDecay = group.weightDecay != 0, decay = T(group.weightDecay)
+        grad.withPointer(T.self) { g in
+            for i in 0..<n {
+                var gi = g[i]
+                if useDecay { gi = gi + decay * w[i] }
+                v[i] = v[i] * rho + oneMinusRho * gi * gi
+                let std = (v[i] + eps).squareRoot()
+                let delta = (u[i] + eps).squareRoot() / std * gi
+                u[i] = u[i] * rho + oneMinusRho * delta * delta
+                w[i] = w[i] + lr * delta
+            }
+        }
+    }
+
+    public func stateDict() -> [String: Tensor] { states.stateDict(of: self) }
+    public func loadStateDict(_ state: [String: Tensor]) throws {
+        try states.load(state, into: self, bufferNames: ["square_avg", "acc_delta"])
+    }
+    public func state(of parameter: Variable) -> [String: Tensor] { states.tensors(of: parameter) }
+}

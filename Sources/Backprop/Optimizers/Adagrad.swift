@@ -1,0 +1,77 @@
+/// Adagrad (Duchi et al., 2011), exactly as PyTorch's `torch.optim.Adagrad`: each weight's step
+/// shrinks with the sum of its squared gradients. `ε` is added outside the square root.
+///
+/// ```
+/// g ← ∇w + λ w
+/// s ← s + g²                       (s starts at initialAccumulatorValue)
+/// w ← w - lr / (1 + (t - 1) · lrDecay) · g / (√s + ε)
+/// ```
+/// Defaults as PyTorch: `lr = 1e-2`, `lrDecay = 0`, `initialAccumulatorValue = 0`, `eps = 1e-10`.
+public final class Adagrad: Optimizer {
+    public var parameterGroups: [ParameterGroup]
+    /// The learning-rate decay per step.
+    public let lrDecay: Double
+    /// The starting value of the sum of squared gradients.
+    public let initialAccumulatorValue: Double
+    /// Added to the variance before the square root, for stability.
+    public let eps: Double
+    var states = ParameterStates()
+
+    /// Creates the optimizer over one group of parameters.
+    public convenience init(parameters: [Variable], lr: Double = 1e-2, lrDecay: Double = 0, weightDecay: Double = 0,
+                            initialAccumulatorValue: Double = 0, eps: Double = 1e-10) {
+        self.init(groups: [ParameterGroup(parameters, lr: lr, weightDecay: weightDecay)], lrDecay: lrDecay,
+                  initialAccumulatorValue: initialAccumulatorValue, eps: eps)
+    }
+
+    /// Creates the optimizer over parameter groups with their own learning rates and weight decay.
+    public init(groups: [ParameterGroup], lrDecay: Double = 0, initialAccumulatorValue: Double = 0, eps: Double = 1e-10) {
+        guard lrDecay >= 0 else { fatalError("Adagrad: invalid lrDecay \(lrDecay) (must be >= 0)") }
+        guard initialAccumulatorValue >= 0 else {
+            fatalError("Adagrad: invalid initialAccumulatorValue \(initialAccumulatorValue) (must be >= 0)")
+        }
+        guard eps >= 0 else { fatalError("Adagrad: invalid eps \(eps) (must be >= 0)") }
+        parameterGroups = groups
+        self.lrDecay = lrDecay
+        self.initialAccumulatorValue = initialAccumulatorValue
+        self.eps = eps
+    }
+
+    public func step() {
+        for group in parameterGroups {
+            for p in group.parameters {
+                guard let grad = p.grad else { continue }
+                checkGradient(grad, of: p, optimizer: "Adagrad")
+                let s = states.state(for: p)
+                if s.buffers.isEmpty {
+                    s.buffers["sum"] = Tensor.full(p.shape, value: initialAccumulatorValue, dtype: p.dtype)
+                }
+                s.step += 1
+                switch p.dtype {
+                case .float32: update(Float.self, p, grad, s, group)
+                case .float64: update(Double.self, p, grad, s, group)
+                }
+            }
+        }
+    }
+
+    private func update<T: TensorScalar>(_: T.Type, _ p: Variable, _ grad: Tensor, _ s: ParameterState, _ group: ParameterGroup) {
+        let n = p.value.count
+        let w = p.value.uniquePointer(T.self)
+        let sum = s.pointer("sum", T.self)
+        let stepSize = T(-group.lr / (1 + Double(s.step - 1) * lrDecay))
+        let useDecay = group.weightDecay != 0, decay = T(group.weightDecay), eps = T(eps)
+        grad.withPointer(T.self) { g in
+            for i in 0..<n {
+                var gi = g[i]
+                if useDecay { gi = gi + decay * w[i] }
+                sum[i] = sum[i] + gi * gi
+                w[i] = w[i] + stepSize * gi / (sum[i].squareRoot() + eps)
+            }
+        }
+    }
+
+    public func stateDict() -> [String: Tensor] { states.stateDict(of: self) }
+    public func loadStateDict(_ state: [String: Tensor]) throws { try states.load(state, into: self, bufferNames: ["sum"]) }
+    public func state(of parameter: Variable) -> [String: Tensor] { states.tensors(of: parameter) }
+}

@@ -1,0 +1,110 @@
+/// NAdam (Dozat, 2016): Adam with Nesterov momentum, exactly as PyTorch's `torch.optim.NAdam`,
+/// including its momentum schedule `μ_t = β₁ (1 - ½ · 0.96^(t · ψ))` (ψ = momentumDecay):
+///
+/// ```
+/// g ← ∇w + λ w                      (decoupled: w ← w (1 - lr λ) instead)
+/// Π ← Π · μ_t                       (the running product of the μ's, starting at 1)
+/// m ← β₁ m + (1 - β₁) g
+/// v ← β₂ v + (1 - β₂) g²
+/// d ← √(v / (1 - β₂ᵗ)) + ε
+/// w ← w - lr (1 - μ_t) / (1 - Π) · g / d - lr μ_{t+1} / (1 - Π μ_{t+1}) · m / d
+/// ```
+/// Defaults as PyTorch: `lr = 2e-3`, `betas = (0.9, 0.999)`, `eps = 1e-8`, `momentumDecay = 4e-3`.
+public final class NAdam: Optimizer {
+    public var parameterGroups: [ParameterGroup]
+    /// The decays of the first and second moment estimates.
+    public let betas: (Double, Double)
+    /// Added to the variance before the square root, for stability.
+    public let eps: Double
+    /// `ψ` in the momentum schedule `μ_t = β₁ (1 - ½ · 0.96^(t ψ))`.
+    public let momentumDecay: Double
+    /// Whether weight decay shrinks the weights directly instead of adding `λw` to the gradient.
+    public let decoupledWeightDecay: Bool
+    var states = ParameterStates()
+
+    /// Creates the optimizer over one group of parameters.
+    public convenience init(parameters: [Variable], lr: Double = 2e-3, betas: (Double, Double) = (0.9, 0.999),
+                            eps: Double = 1e-8, weightDecay: Double = 0, momentumDecay: Double = 4e-3,
+                            decoupledWeightDecay: Bool = false) {
+        self.init(groups: [ParameterGroup(parameters, lr: lr, weightDecay: weightDecay)], betas: betas, eps: eps,
+                  momentumDecay: momentumDecay, decoupledWeightDecay: decoupledWeightDecay)
+    }
+
+    /// Creates the optimizer over parameter groups with their own learning rates and weight decay.
+    public init(groups: [ParameterGroup], betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
+                momentumDecay: Double = 4e-3, decoupledWeightDecay: Bool = false) {
+        guard (0..<1).contains(betas.0), (0..<1).contains(betas.1) else {
+            fatalError("NAdam: invalid betas \(betas) (each must lie in [0, 1))")
+        }
+        guard eps >= 0 else { fatalError("NAdam: invalid eps \(eps) (must be >= 0)") }
+        guard momentumDecay >= 0 else { fatalError("NAdam: invalid momentumDecay \(momentumDecay) (must be >= 0)") }
+        parameterGroups = groups
+        self.betas = betas
+        self.eps = eps
+        self.momentumDecay = momentumDecay
+        self.decoupledWeightDecay = decoupledWeightDecay
+    }
+
+    public func step() {
+        for group in parameterGroups {
+            for p in group.parameters {
+                guard let grad = p.grad else { continue }
+                checkGradient(grad, of: p, optimizer: "NAdam")
+                let s = states.state(for: p)
+                if s.buffers.isEmpty {
+                    s.buffers["exp_avg"] = Tensor.zeros(like: p.value)
+                    s.buffers["exp_avg_sq"] = Tensor.zeros(like: p.value)
+                    s.buffers["mu_product"] = Tensor(1, dtype: p.dtype)
+                }
+                s.step += 1
+                switch p.dtype {
+                case .float32: update(Float.self, p, grad, s, group)
+                case .float64: update(Double.self, p, grad, s, group)
+                }
+            }
+        }
+    }
+
+    private func update<T: TensorScalar>(_: T.Type, _ p: Variable, _ grad: Tensor, _ s: ParameterState, _ group: ParameterGroup) {
+        let n = p.value.count
+        let t = Double(s.step)
+        let mu = betas.0 * (1 - 0.5 * pow(0.96, t * momentumDecay))
+        let muNext = betas.0 * (1 - 0.5 * pow(0.96, (t + 1) * momentumDecay))
+        // PyTorch keeps the product in a scalar tensor of the parameter's precision.
+        let product = s.pointer("mu_product", T.self)
+        product[0] = product[0] * T(mu)
+        let muProduct = Double(product[0])
+        let gradScale = T(-group.lr * (1 - mu) / (1 - muProduct))
+        let momentumScale = T(-group.lr * muNext / (1 - muProduct * muNext))
+        let correction2 = T(1 - pow(betas.1, t))
+        let w = p.value.uniquePointer(T.self)
+        let m = s.pointer("exp_avg", T.self), v = s.pointer("exp_avg_sq", T.self)
+        let oneMinusBeta1 = T(1 - betas.0), beta2 = T(betas.1), oneMinusBeta2 = T(1 - betas.1), eps = T(eps)
+        let l2 = !decoupledWeightDecay && group.weightDecay != 0, decay = T(group.weightDecay)
+        let shrink = decoupledWeightDecay && group.weightDecay != 0, shrinkFactor = T(1 - group.lr * group.weightDecay)
+        grad.withPointer(T.self) { g in
+            for i in 0..<n {
+                if shrink { w[i] = w[i] * shrinkFactor }
+                var gi = g[i]
+                if l2 { gi = gi + decay * w[i] }
+                m[i] = lerp(m[i], gi, oneMinusBeta1)
+                v[i] = v[i] * beta2 + oneMinusBeta2 * gi * gi
+                let d = (v[i] / correction2).squareRoot() + eps
+                w[i] = w[i] + gradScale * gi / d
+                w[i] = w[i] + momentumScale * m[i] / d
+            }
+        }
+    }
+
+    public func stateDict() -> [String: Tensor] { states.stateDict(of: self) }
+    public func loadStateDict(_ state: [String: Tensor]) throws {
+        try states.load(state, into: self, bufferNames: ["exp_avg", "exp_avg_sq", "mu_product"], scalarNames: ["mu_product"])
+    }
+    public func state(of parameter: Variable) -> [String: Tensor] { states.tensors(of: parameter) }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

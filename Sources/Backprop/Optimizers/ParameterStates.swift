@@ -1,0 +1,116 @@
+/// The state a built-in optimizer keeps for one parameter: its step count and buffers of the
+/// parameter's shape under PyTorch's names (`"exp_avg"`, `"momentum_buffer"`, ...).
+final class ParameterState {
+    var step = 0
+    var buffers: [String: Tensor] = [:]
+
+    /// The address of a buffer's elements, after giving it storage of its own. It stays valid
+    /// while the buffer is neither replaced nor removed (the update loops only write through it).
+    func pointer<T: TensorScalar>(_ name: String, _: T.Type) -> UnsafeMutablePointer<T> {
+        buffers[name]!.makeUnique()
+        return buffers[name]!.buffer.pointer(T.self)
+    }
+}
+
+/// Per-parameter states by parameter identity, with the state-dictionary encoding shared by
+/// the built-in optimizers.
+struct ParameterStates {
+    private var states: [ObjectIdentifier: ParameterState] = [:]
+
+    /// The state of `parameter`, created on its first update.
+    mutating func state(for parameter: Variable) -> ParameterState {
+        if let s = states[ObjectIdentifier(parameter)] { return s }
+        let s = ParameterState()
+        states[ObjectIdentifier(parameter)] = s
+        return s
+    }
+
+    /// The step and buffers of one parameter by name; empty before its first update.
+    func tensors(of parameter: Variable) -> [String: Tensor] {
+        guard let s = states[ObjectIdentifier(parameter)] else { return [:] }
+        var dict = s.buffers
+        dict["step"] = Tensor(Double(s.step), dtype: .float64)
+        return dict
+    }
+
+    /// Group hyper-parameters plus `"state.i.name"` for each parameter `i` that has state.
+    func stateDict(of optimizer: some Optimizer) -> [String: Tensor] {
+        var dict = optimizer.groupStateDict()
+        for (i, p) in optimizer.parameters.enumerated() {
+            for (name, t) in tensors(of: p) { dict["state.\(i).\(name)"] = t }
+        }
+        return dict
+    }
+
+    /// Replaces all states with those in `dict` (checked first; nothing changes on error).
+    /// `bufferNames` are the buffers the optimizer keeps with its current options (shaped like
+    /// the parameter, except the one-element `scalarNames`); a parameter's entry must have all
+    /// of them (or be absent: not yet updated).
+    mutating func load(_ dict: [String: Tensor], into optimizer: some Optimizer, bufferNames: [String],
+                       scalarNames: [String] = []) throws {
+        let parameters = optimizer.parameters
+        var loaded: [Int: ParameterState] = [:]
+        var groupKeys = Set<String>()
+        for g in optimizer.parameterGroups.indices {
+            groupKeys.insert("param_groups.\(g).lr")
+            groupKeys.insert("param_groups.\(g).weight_decay")
+        }
+        var unexpected: [String] = []
+        for (key, value) in dict where !groupKeys.contains(key) {
+            let parts = key.split(separator: ".", maxSplits: 2).map(String.init)
+            guard parts.count == 3, parts[0] == "state", let i = Int(parts[1]), i >= 0, i < parameters.count,
+                  parts[2] == "step" || bufferNames.contains(parts[2]) else {
+                unexpected.append(key)
+                continue
+            }
+            let s = loaded[i] ?? ParameterState()
+            loaded[i] = s
+            if parts[2] == "step" {
+                guard value.count == 1, let step = Int(exactly: value.item(as: Double.self)), step >= 0 else {
+                    throw StateDictError.invalidValue(key: key, reason: "a step count must be one whole number >= 0, got \(value)")
+                }
+                s.step = step
+            } else if scalarNames.contains(parts[2]) {
+                guard value.shape == [] else { throw StateDictError.shapeMismatch(key: key, expected: [], found: value.shape) }
+                s.buffers[parts[2]] = value.converted(to: parameters[i].dtype)
+            } else {
+                guard value.shape == parameters[i].shape else {
+                    throw StateDictError.shapeMismatch(key: key, expected: parameters[i].shape, found: value.shape)
+                }
+                s.buffers[parts[2]] = value.converted(to: parameters[i].dtype)
+            }
+        }
+        if !unexpected.isEmpty { throw StateDictError.unexpectedKeys(unexpected.sorted()) }
+        var missing = groupKeys.filter { dict[$0] == nil }.sorted()
+        for i in loaded.keys.sorted() {
+            for name in ["step"] + bufferNames where dict["state.\(i).\(name)"] == nil { missing.append("state.\(i).\(name)") }
+        }
+        if !missing.isEmpty { throw StateDictError.missingKeys(missing) }
+        try optimizer.loadGroupState(dict)
+        states = [:]
+        for (i, s) in loaded { states[ObjectIdentifier(parameters[i])] = s }
+    }
+}
+
+/// Checks that a parameter's gradient can drive an update.
+func checkGradient(_ grad: Tensor, of parameter: Variable, optimizer: String) {
+    guard grad.shape == parameter.shape, grad.dtype == parameter.dtype else {
+        fatalError("\(optimizer): the gradient (\(grad.shape), \(grad.dtype)) does not match its parameter (\(parameter.shape), \(parameter.dtype))")
+    }
+}
+
+extension Tensor {
+    /// The address of this tensor's elements after giving it storage of its own; valid while
+    /// the owner keeps this tensor unchanged in place.
+    mutating func uniquePointer<T: TensorScalar>(_: T.Type) -> UnsafeMutablePointer<T> {
+        makeUnique()
+        return buffer.pointer(T.self)
+    }
+}
+
+/// PyTorch's `lerp(a, b, w)` (the form of its CPU kernel): `a + w(b - a)` for `|w| < ½`, else
+/// `b - (b - a)(1 - w)`. Moving averages `m ← β m + (1-β) g` are computed this way.
+@inline(__always)
+func lerp<T: TensorScalar>(_ a: T, _ b: T, _ w: T) -> T {
+    Swift.abs(w) < 0.5 ? a + w * (b - a) : b - (b - a) * (1 - w)
+}

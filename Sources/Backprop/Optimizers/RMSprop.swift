@@ -1,0 +1,100 @@
+/// RMSprop (Hinton, 2012), exactly as PyTorch's `torch.optim.RMSprop`, with the centred
+/// variant, momentum and weight decay. `ε` is added outside the square root.
+///
+/// ```
+/// g ← ∇w + λ w
+/// v ← α v + (1 - α) g²
+/// a ← α a + (1 - α) g,  d ← √(v - a²) + ε      if centered
+///                        d ← √v + ε             otherwise
+/// b ← μ b + g / d,  w ← w - lr · b               if momentum μ > 0
+///                    w ← w - lr · g / d          otherwise
+/// ```
+/// Defaults as PyTorch: `lr = 1e-2`, `alpha = 0.99`, `eps = 1e-8`, no momentum, not centred.
+public final class RMSprop: Optimizer {
+    public var parameterGroups: [ParameterGroup]
+    /// The decay of the running average of squared gradients.
+    public let alpha: Double
+    /// Added to the variance before the square root, for stability.
+    public let eps: Double
+    /// The momentum factor (0: none).
+    public let momentum: Double
+    /// Whether to normalise by the estimated variance (subtracting the squared mean gradient).
+    public let centered: Bool
+    var states = ParameterStates()
+
+    /// Creates the optimizer over one group of parameters.
+    public convenience init(parameters: [Variable], lr: Double = 1e-2, alpha: Double = 0.99, eps: Double = 1e-8,
+                            weightDecay: Double = 0, momentum: Double = 0, centered: Bool = false) {
+        self.init(groups: [ParameterGroup(parameters, lr: lr, weightDecay: weightDecay)], alpha: alpha, eps: eps,
+                  momentum: momentum, centered: centered)
+    }
+
+    /// Creates the optimizer over parameter groups with their own learning rates and weight decay.
+    public init(groups: [ParameterGroup], alpha: Double = 0.99, eps: Double = 1e-8, momentum: Double = 0, centered: Bool = false) {
+        guard alpha >= 0 else { fatalError("RMSprop: invalid alpha \(alpha) (must be >= 0)") }
+        guard eps >= 0 else { fatalError("RMSprop: invalid eps \(eps) (must be >= 0)") }
+        guard momentum >= 0 else { fatalError("RMSprop: invalid momentum \(momentum) (must be >= 0)") }
+        parameterGroups = groups
+        self.alpha = alpha
+        self.eps = eps
+        self.momentum = momentum
+        self.centered = centered
+    }
+
+    var bufferNames: [String] {
+        ["square_avg"] + (momentum > 0 ? ["momentum_buffer"] : []) + (centered ? ["grad_avg"] : [])
+    }
+
+    public func step() {
+        for group in parameterGroups {
+            for p in group.parameters {
+                guard let grad = p.grad else { continue }
+                checkGradient(grad, of: p, optimizer: "RMSprop")
+                let s = states.state(for: p)
+                if s.buffers.isEmpty {
+                    for name in bufferNames { s.buffers[name] = Tensor.zeros(like: p.value) }
+                }
+                s.step += 1
+                switch p.dtype {
+                case .float32: update(Float.self, p, grad, s, group)
+                case .float64: update(Double.self, p, grad, s, group)
+                }
+            }
+        }
+    }
+
+    private func update<T: TensorScalar>(_: T.Type, _ p: Variable, _ grad: Tensor, _ s: ParameterState, _ group: ParameterGroup) {
+        let n = p.value.count
+        let w = p.value.uniquePointer(T.self)
+        let v = s.pointer("square_avg", T.self)
+        let a: UnsafeMutablePointer<T>? = centered ? s.pointer("grad_avg", T.self) : nil
+        let b: UnsafeMutablePointer<T>? = momentum > 0 ? s.pointer("momentum_buffer", T.self) : nil
+        let lr = T(-group.lr), alpha = T(alpha), oneMinusAlpha = T(1 - self.alpha), eps = T(eps), mu = T(momentum)
+        let useDecay = group.weightDecay != 0, decay = T(group.weightDecay)
+        grad.withPointer(T.self) { g in
+            for i in 0..<n {
+                var gi = g[i]
+                if useDecay { gi = gi + decay * w[i] }
+                v[i] = v[i] * alpha + oneMinusAlpha * gi * gi
+                var d: T
+                if let a {
+                    a[i] = lerp(a[i], gi, oneMinusAlpha)
+                    d = (v[i] + -a[i] * a[i]).squareRoot()
+                } else {
+                    d = v[i].squareRoot()
+                }
+                d = d + eps
+                if let b {
+                    b[i] = b[i] * mu + gi / d
+                    w[i] = w[i] + lr * b[i]
+                } else {
+                    w[i] = w[i] + lr * gi / d
+                }
+            }
+        }
+    }
+
+    public func stateDict() -> [String: Tensor] { states.stateDict(of: self) }
+    public func loadStateDict(_ state: [String: Tensor]) throws { try states.load(state, into: self, bufferNames: bufferNames) }
+    public func state(of parameter: Variable) -> [String: Tensor] { states.tensors(of: parameter) }
+}

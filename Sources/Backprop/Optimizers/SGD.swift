@@ -1,0 +1,84 @@
+/// Stochastic gradient descent with optional momentum, dampening, Nesterov momentum and weight
+/// decay, exactly as PyTorch's `torch.optim.SGD`:
+///
+/// ```
+/// g ← ∇w + λ w                                   (weight decay λ)
+/// b ← g at the first step, else μ b + (1 - τ) g   (momentum μ, dampening τ; only if μ ≠ 0)
+/// g ← g + μ b if nesterov, else b
+/// w ← w - lr · g
+/// ```
+public final class SGD: Optimizer {
+    public var parameterGroups: [ParameterGroup]
+    /// The momentum factor (0: none).
+    public let momentum: Double
+    /// The dampening of the momentum's gradient term.
+    public let dampening: Double
+    /// Whether to use Nesterov momentum.
+    public let nesterov: Bool
+    var states = ParameterStates()
+
+    /// Creates the optimizer over one group of parameters.
+    public convenience init(parameters: [Variable], lr: Double, momentum: Double = 0, dampening: Double = 0,
+                            weightDecay: Double = 0, nesterov: Bool = false) {
+        self.init(groups: [ParameterGroup(parameters, lr: lr, weightDecay: weightDecay)], momentum: momentum,
+                  dampening: dampening, nesterov: nesterov)
+    }
+
+    /// Creates the optimizer over parameter groups with their own learning rates and weight decay.
+    public init(groups: [ParameterGroup], momentum: Double = 0, dampening: Double = 0, nesterov: Bool = false) {
+        guard momentum >= 0 else { fatalError("SGD: invalid momentum \(momentum) (must be >= 0)") }
+        guard !nesterov || (momentum > 0 && dampening == 0) else {
+            fatalError("SGD: Nesterov momentum requires a momentum > 0 and zero dampening (got momentum \(momentum), dampening \(dampening))")
+        }
+        parameterGroups = groups
+        self.momentum = momentum
+        self.dampening = dampening
+        self.nesterov = nesterov
+    }
+
+    public func step() {
+        for group in parameterGroups {
+            for p in group.parameters {
+                guard let grad = p.grad else { continue }
+                checkGradient(grad, of: p, optimizer: "SGD")
+                let s = states.state(for: p)
+                s.step += 1
+                var first = false
+                if momentum != 0 && s.buffers["momentum_buffer"] == nil {
+                    s.buffers["momentum_buffer"] = Tensor.zeros(like: p.value)
+                    first = true
+                }
+                switch p.dtype {
+                case .float32: update(Float.self, p, grad, s, group, first)
+                case .float64: update(Double.self, p, grad, s, group, first)
+                }
+            }
+        }
+    }
+
+    private func update<T: TensorScalar>(_: T.Type, _ p: Variable, _ grad: Tensor, _ s: ParameterState,
+                                         _ group: ParameterGroup, _ first: Bool) {
+        let n = p.value.count
+        let w = p.value.uniquePointer(T.self)
+        let buffer: UnsafeMutablePointer<T>? = momentum != 0 ? s.pointer("momentum_buffer", T.self) : nil
+        let lr = T(-group.lr), decay = T(group.weightDecay), mu = T(momentum), keep = T(1 - dampening)
+        let useDecay = group.weightDecay != 0, nesterov = nesterov
+        grad.withPointer(T.self) { g in
+            for i in 0..<n {
+                var d = g[i]
+                if useDecay { d = d + decay * w[i] }
+                if let b = buffer {
+                    b[i] = first ? d : b[i] * mu + keep * d
+                    d = nesterov ? d + mu * b[i] : b[i]
+                }
+                w[i] = w[i] + lr * d
+            }
+        }
+    }
+
+    public func stateDict() -> [String: Tensor] { states.stateDict(of: self) }
+    public func loadStateDict(_ state: [String: Tensor]) throws {
+        try states.load(state, into: self, bufferNames: momentum != 0 ? ["momentum_buffer"] : [])
+    }
+    public func state(of parameter: Variable) -> [String: Tensor] { states.tensors(of: parameter) }
+}
