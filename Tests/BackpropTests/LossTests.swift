@@ -77,6 +77,19 @@ import Testing
               input: [-1e4, -3.0, 0.0, 2.5, 1e4], shape: [5]) { binaryCrossEntropyWithLogits($0, y, reduction: $1) }
     }
 
+    @Test func binaryCrossEntropyWithLogitsPositiveWeightMatchesPyTorch() {
+        let x: [Double] = [-1e4, -3.0, 0.0, 2.5, 1e4, 0.7]
+        let y = Tensor([0.0, 1.0, 0.5, 0.0, 1.0, 0.3], shape: [2, 3]), weight = Tensor([2.0, 0.5, 3.0])
+        check([(.mean, [1.10409590824], [0, -0.0793811772352, -0.0833333333333, 0.154023636663, 0, 0.0281834059115]),
+               (.none, [0, 1.52429367579, 1.38629436112, 2.57888973429, 0, 1.13509767822],
+                [0, -0.476287063411, -0.5, 0.924141819979, 0, 0.169100435469])],
+              input: x, shape: [2, 3]) { binaryCrossEntropyWithLogits($0, y, positiveWeight: weight, reduction: $1) }
+        let targets = Variable(y, requiresGrad: true)
+        binaryCrossEntropyWithLogits(Variable(Tensor(x, shape: [2, 3])), targets, positiveWeight: weight, reduction: .sum).backward()
+        expectClose(targets.grad!.scalars(as: Double.self),
+                    [20000, 1.47570632421, 1.38629436112, -2.42111026571, -10000, 0.106372097771])
+    }
+
     static let logits: [Double] = [1.0, 2.0, 0.5, -1.0, 1e4, -1e4, 0.0, 5e3, 0.3, 0.3, 0.3, 0.3]
 
     @Test func crossEntropyWithClassesMatchesPyTorch() {
@@ -92,6 +105,28 @@ import Testing
                (.none, [0.632681898086, 9875, 1.38629436112], [0.199207818048, -0.315539962401, 0.110988915794, 0.00534322855942,
                                                                0.975, -0.025, -0.925, -0.025, 0.225, 0.225, 0.225, -0.675])],
               input: Self.logits, shape: [3, 4]) { crossEntropy($0, classes: [1, 2, 3], labelSmoothing: 0.1, reduction: $1) }
+    }
+
+    @Test func weightedCrossEntropyWithIgnoredTargetsMatchesPyTorch() {
+        // PyTorch: weight [0.5, 2, 1, 3], targets [1, -100, 3, 2] with ignore_index=-100.
+        let x = Self.logits + [0.2, -0.4, 1.1, 0.0]
+        let weight = Tensor([0.5, 2.0, 1.0, 3.0])
+        check([(.mean, [0.970583696462], [0.0747359393494, -0.130179987467, 0.0453296385978, 0.0101144095198, 0, 0, 0, 0,
+                                          0.125, 0.125, 0.125, -0.375, 0.0345269614631, 0.0189487982099, -0.0817440448332,
+                                          0.0282682851602]),
+               (.none, [0.990363796172, 0, 4.15888308336, 0.674255299238],
+                [0.448415636096, -0.781079924802, 0.271977831587, 0.0606864571188, 0, 0, 0, 0, 0.75, 0.75, 0.75, -2.25,
+                 0.207161768779, 0.11369278926, -0.490464268999, 0.169609710961])],
+              input: x, shape: [4, 4]) { crossEntropy($0, classes: [1, -100, 3, 2], weight: weight, ignoreIndex: -100, reduction: $1) }
+        check([(.mean, [1.01670138986], [0.0712513071533, -0.108989112702, 0.0403130412075, -0.00257523565869, 0, 0, 0, 0,
+                                         0.1171875, 0.1109375, 0.115104166667, -0.343229166667, 0.0346015632212,
+                                         0.0117997647647, -0.0639363809686, 0.0175350529827]),
+               (.sum, [6.10020833914], [0.42750784292, -0.653934676212, 0.241878247245, -0.0154514139521, 0, 0, 0, 0,
+                                        0.703125, 0.665625, 0.690625, -2.059375, 0.207609379327, 0.0707985885883,
+                                        -0.383618285812, 0.105210317896])],
+              input: x, shape: [4, 4]) {
+            crossEntropy($0, classes: [1, -100, 3, 2], labelSmoothing: 0.1, weight: weight, ignoreIndex: -100, reduction: $1)
+        }
     }
 
     @Test func crossEntropyWithProbabilitiesMatchesPyTorch() {
@@ -150,6 +185,9 @@ import Testing
             ("smoothL1", [a, b], { smoothL1Loss($0[0], $0[1], beta: 0.7) }),
             ("bce", [p, q], { binaryCrossEntropy($0[0], $0[1], reduction: .none) }),
             ("bceLogits", [a, q], { binaryCrossEntropyWithLogits($0[0], $0[1]) }),
+            ("bceLogitsWeighted", [a, q], {
+                binaryCrossEntropyWithLogits($0[0], $0[1], positiveWeight: Tensor([0.5, 2, 1, 3]), reduction: .none)
+            }),
             ("ce", [a], { crossEntropy($0[0], classes: [3, 0, 1], labelSmoothing: 0.15, reduction: .none) }),
             ("ceProbabilities", [a], { crossEntropy($0[0], probabilities: distribution, labelSmoothing: 0.1) }),
             ("nll", [a], { nllLoss($0[0], classes: [2, 2, 0], reduction: .sum) }),

@@ -166,6 +166,24 @@ import Foundation
         #expect(adam.stateDict() == good, "a failed load must not change the state")
     }
 
+    @Test func misuseStopsWithClearMessages() async {
+        await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let p = Variable(Tensor.zeros([2]), requiresGrad: true)
+            _ = Adam(groups: [ParameterGroup([p], lr: 0.1), ParameterGroup([p], lr: 0.01)])
+        }.map { result in
+            let message = String(decoding: result.standardErrorContent, as: UTF8.self)
+            #expect(message.contains("Adam: parameter 0 of group 1 (shape [2]) appears more than once in the parameter groups"))
+        }
+        await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let p = Variable(Tensor.zeros([2]), requiresGrad: true)
+            p.grad = Tensor.zeros([3])
+            SGD(parameters: [p], lr: 0.1).step()
+        }.map { result in
+            let message = String(decoding: result.standardErrorContent, as: UTF8.self)
+            #expect(message.contains("SGD: the gradient ([3], float32) does not match its parameter ([2], float32)"))
+        }
+    }
+
     @Test func schedulersMatchPyTorch() {
         // PyTorch: SGD([p], lr=0.5), then opt.param_groups[0]["lr"] before each of 9 scheduler.step() calls.
         let cases: [(String, (any Optimizer) -> any LearningRateScheduler, [Double])] = [
@@ -254,6 +272,32 @@ final class SignSGD: Optimizer {
         #expect(predictions == [0, 1, 1, 0])
     }
 
+    @Test func checkpointThroughSafeTensorsResumesBitExactly() throws {
+        // Train 20 steps, save model and Adam state (AMSGrad, two groups) in one file, train
+        // 10 more; a fresh model and optimizer loaded from the file must take the same 10 steps.
+        func setUp(_ model: Sequential) -> Adam {
+            Adam(groups: [ParameterGroup(Array(model.parameters.prefix(2)), lr: 0.05),
+                          ParameterGroup(Array(model.parameters.dropFirst(2)), lr: 0.02, weightDecay: 0.01)], amsgrad: true)
+        }
+        let model = mlp(seed: 5)
+        let adam = setUp(model)
+        _ = train(model, adam, steps: 20)
+        var checkpoint = model.stateDict().mapKeys { "model." + $0 }
+        for (key, value) in adam.stateDict() { checkpoint["optimizer." + key] = value }
+        let file = makeTemporaryFolder().appendingPathComponent("checkpoint.safetensors")
+        defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
+        try SafeTensors.write(checkpoint, to: file)
+        let expected = train(model, adam, steps: 10)
+
+        let restored = mlp(seed: 99)
+        let restoredAdam = setUp(restored)
+        let saved = try SafeTensors.read(from: file).tensors
+        try restored.loadStateDict(saved.filter { $0.key.hasPrefix("model.") }.mapKeys { String($0.dropFirst(6)) })
+        try restoredAdam.loadStateDict(saved.filter { $0.key.hasPrefix("optimizer.") }.mapKeys { String($0.dropFirst(10)) })
+        #expect(train(restored, restoredAdam, steps: 10) == expected)
+        #expect(restored.stateDict() == model.stateDict())
+    }
+
     @Test func customSignSGDTrainsAnMLPOnXOR() {
         let model = mlp(seed: 6)
         let optimizer = SignSGD(parameters: model.parameters, lr: 0.02)
@@ -324,5 +368,12 @@ final class SignSGD: Optimizer {
                                Linear(inputSize: 128, outputSize: 10, generator: &g))
         let loss = crossEntropy(model(Variable(Tensor(pixels, shape: [128, 784]))), classes: labels)
         #expect(abs(loss.item(as: Double.self) - 2.31673) < 5e-6)
+    }
+}
+
+extension Dictionary where Key == String {
+    /// The same values under transformed keys.
+    func mapKeys(_ transform: (String) -> String) -> [String: Value] {
+        Dictionary(uniqueKeysWithValues: map { (transform($0.key), $0.value) })
     }
 }

@@ -37,6 +37,6 @@ public final class Sequential: Module {
 
 extension Sequential: CustomStringConvertible {
     public var description: String {
-        "Sequential(\n" + layers.enumerated().map { "  (\($0.offset)): \($0.element)" }.joined(separator: "\n") + "\n)"
+        "Sequential(\n" + layers.enumerated().map { "  (\($0.offset)): \(layerName($0.element))" }.joined(separator: "\n") + "\n)"
     }
 }

@@ -39,8 +39,8 @@ public func summary(of model: any Module, inputShape: [Int], dtype: DType = .flo
     return lines.joined(separator: "\n")
 }
 
-/// A layer's description if it has one, else its type name.
-private func layerName(_ layer: any Module) -> String {
+/// A layer's one-line description if it has one, else its type name.
+func layerName(_ layer: any Module) -> String {
     if let described = layer as? CustomStringConvertible, !(layer is Sequential) { return described.description }
     return String(describing: type(of: layer))
 }

@@ -4,7 +4,7 @@
 /// The logarithms are clamped at -100 as in PyTorch, so the loss is finite at `p = 0` and
 /// `p = 1`; the gradient is PyTorch's `∂ℓ/∂p = (p - y) / max(p(1 - p), 10⁻¹²)` and
 /// `∂ℓ/∂y = max(ln(1 - p), -100) - max(ln p, -100)`. Prefer
-/// ``binaryCrossEntropyWithLogits(_:_:reduction:)`` on raw scores: it is exact for any score.
+/// ``binaryCrossEntropyWithLogits(_:_:positiveWeight:reduction:)`` on raw scores: it is exact for any score.
 public func binaryCrossEntropy(_ probabilities: Variable, _ targets: Variable, reduction: Reduction = .mean) -> Variable {
     checkSameShape(probabilities.shape, targets.shape, loss: "binaryCrossEntropy")
     let p = probabilities, y = targets
@@ -28,19 +28,37 @@ public func binaryCrossEntropy(_ probabilities: Variable, _ targets: Tensor, red
 /// `σ(x)` against `y` computed without forming `σ(x)`:
 /// `ℓ_i = max(x_i, 0) - x_i y_i + ln(1 + e^(-|x_i|))`, exact and finite for logits of any size.
 /// `∂ℓ/∂x = σ(x) - y`, `∂ℓ/∂y = -x`.
-public func binaryCrossEntropyWithLogits(_ logits: Variable, _ targets: Variable, reduction: Reduction = .mean) -> Variable {
+///
+/// `positiveWeight` (PyTorch's `pos_weight`, broadcast against the logits, e.g. one weight per
+/// class for `[batch, classes]`) weighs the positive term:
+/// `ℓ_i = (1 - y_i) x_i + (1 + (p_i - 1) y_i) · softplus(-x_i)`, `softplus(-x) = ln(1 + e^(-|x|)) + max(-x, 0)`;
+/// then `∂ℓ/∂x = (1 - y) - (1 + (p - 1) y) σ(-x)` and `∂ℓ/∂y = -x + (p - 1) softplus(-x)`.
+public func binaryCrossEntropyWithLogits(_ logits: Variable, _ targets: Variable, positiveWeight: Tensor? = nil,
+                                         reduction: Reduction = .mean) -> Variable {
     checkSameShape(logits.shape, targets.shape, loss: "binaryCrossEntropyWithLogits")
     let x = logits, y = targets
-    let value = x.value.combining(y.value, LogisticLossElement(), operation: "binaryCrossEntropyWithLogits")
-    return Variable.record("binaryCrossEntropyWithLogits", value, inputs: [x, y],
-                           derivative: "dℓ/dx = σ(x) - y, dℓ/dy = -x") { g, _ in
-        [x.requiresGrad ? g * (x.sigmoid() - y) : nil, y.requiresGrad ? -g * x : nil]
-    }.reduced(reduction, loss: "binaryCrossEntropyWithLogits")
+    guard let positiveWeight else {
+        let value = x.value.combining(y.value, LogisticLossElement(), operation: "binaryCrossEntropyWithLogits")
+        return Variable.record("binaryCrossEntropyWithLogits", value, inputs: [x, y],
+                               derivative: "dℓ/dx = σ(x) - y, dℓ/dy = -x") { g, _ in
+            [x.requiresGrad ? g * (x.sigmoid() - y) : nil, y.requiresGrad ? -g * x : nil]
+        }.reduced(reduction, loss: "binaryCrossEntropyWithLogits")
+    }
+    let p = Variable(positiveWeight.converted(to: x.dtype))
+    guard Shape.broadcast(positiveWeight.shape, x.shape, operation: "binaryCrossEntropyWithLogits") == x.shape else {
+        fatalError("binaryCrossEntropyWithLogits: positiveWeight of shape \(positiveWeight.shape) does not broadcast to the logits' shape \(x.shape)")
+    }
+    // softplus(-x) = ln(1 + e^(-x)): finite for any x (linear above 20, as PyTorch's softplus),
+    // with derivative σ(-x) everywhere.
+    let softplusNegative = (-x).softplus()
+    let logWeight = (p - 1) * y + 1
+    return ((1 - y) * x + logWeight * softplusNegative).reduced(reduction, loss: "binaryCrossEntropyWithLogits")
 }
 
-/// ``binaryCrossEntropyWithLogits(_:_:reduction:)`` with constant targets.
-public func binaryCrossEntropyWithLogits(_ logits: Variable, _ targets: Tensor, reduction: Reduction = .mean) -> Variable {
-    binaryCrossEntropyWithLogits(logits, Variable(targets), reduction: reduction)
+/// ``binaryCrossEntropyWithLogits(_:_:positiveWeight:reduction:)`` with constant targets.
+public func binaryCrossEntropyWithLogits(_ logits: Variable, _ targets: Tensor, positiveWeight: Tensor? = nil,
+                                         reduction: Reduction = .mean) -> Variable {
+    binaryCrossEntropyWithLogits(logits, Variable(targets), positiveWeight: positiveWeight, reduction: reduction)
 }
 
 /// `-(y · max(ln p, -100) + (1 - y) · max(ln(1 - p), -100))` for one element.

@@ -7,18 +7,51 @@
 /// maximum (finite for logits of any size) and the picked entries are summed in the same pass.
 /// Its derivative, `∂ℓ_i/∂x_i = softmax(x_i) - q_i` (divided by the batch size for `.mean`),
 /// is written with `Variable` operations, so second derivatives work too.
+///
+/// With class weights `w` (PyTorch's `weight`, shape `[classes]`) or an `ignoreIndex` (targets
+/// equal to it contribute nothing), as PyTorch:
+/// `ℓ_i = (1 - ε) w_{y_i} (-log softmax(x_i)_{y_i}) + (ε / C) Σ_c w_c (-log softmax(x_i)_c)`,
+/// and `.mean` divides the sum by `Σ_i w_{y_i}` over the samples not ignored.
 public func crossEntropy(_ logits: Variable, classes: [Int], labelSmoothing: Double = 0,
-                         reduction: Reduction = .mean) -> Variable {
-    let (n, c) = classificationShape(logits, classes: classes, loss: "crossEntropy")
+                         weight: Tensor? = nil, ignoreIndex: Int? = nil, reduction: Reduction = .mean) -> Variable {
     guard labelSmoothing >= 0, labelSmoothing <= 1 else {
         fatalError("crossEntropy: labelSmoothing must lie in [0, 1], got \(labelSmoothing)")
     }
+    if weight != nil || ignoreIndex != nil {
+        return weightedCrossEntropy(logits, classes: classes, labelSmoothing: labelSmoothing, weight: weight,
+                                    ignoreIndex: ignoreIndex, reduction: reduction)
+    }
+    let (n, c) = classificationShape(logits, classes: classes, loss: "crossEntropy")
     let value = perSampleCrossEntropy(logits.value, classes: classes, classCount: c, smoothing: labelSmoothing)
     let perSample = Variable.record("crossEntropy", value, inputs: [logits],
                                     derivative: "dℓ_i/dx_i = softmax(x_i) - q_i, q = (1-ε)·onehot(y) + ε/C") { g, _ in
         let q = smoothedOneHot(classes, rows: n, classCount: c, smoothing: labelSmoothing, dtype: logits.dtype)
         return [g.reshaped([n, 1]) * (logits.softmax(axis: 1) - Variable(q))]
     }
+    return perSample.reduced(reduction, loss: "crossEntropy")
+}
+
+/// Class-weighted cross-entropy with ignored targets, composed from `logSoftmax` (see
+/// ``crossEntropy(_:classes:labelSmoothing:weight:ignoreIndex:reduction:)``).
+private func weightedCrossEntropy(_ logits: Variable, classes: [Int], labelSmoothing ε: Double, weight: Tensor?,
+                                  ignoreIndex: Int?, reduction: Reduction) -> Variable {
+    let kept = classes.map { $0 != ignoreIndex }
+    let (n, c) = classificationShape(logits, classes: zip(classes, kept).map { $1 ? $0 : 0 }, loss: "crossEntropy")
+    if let weight, weight.shape != [c] {
+        fatalError("crossEntropy: weight has shape \(weight.shape); expected one weight per class, [\(c)]")
+    }
+    let w = weight?.scalars(as: Double.self) ?? [Double](repeating: 1, count: c)
+    // ℓ_i = -Σ_c k_ic log softmax(x_i)_c with k_ic = (1-ε) w_c [c = y_i] + (ε/C) w_c, 0 for ignored rows.
+    var coefficients = [Double](repeating: 0, count: n * c)
+    var totalWeight = 0.0
+    for (i, y) in classes.enumerated() where kept[i] {
+        for j in 0..<c { coefficients[i * c + j] = ε / Double(c) * w[j] }
+        coefficients[i * c + y] += (1 - ε) * w[y]
+        totalWeight += w[y]
+    }
+    let k = Variable(Tensor.fromDoubles(coefficients, shape: [n, c], dtype: logits.dtype))
+    let perSample = -(logits.logSoftmax(axis: 1) * k).sum(axes: [1])
+    if reduction == .mean { return perSample.sum() * (1 / totalWeight) }
     return perSample.reduced(reduction, loss: "crossEntropy")
 }
 
@@ -36,7 +69,7 @@ public func crossEntropy(_ logits: Variable, probabilities: Tensor, labelSmoothi
 
 /// Negative log-likelihood of class indices given log-probabilities of shape
 /// `[batch, classes]` (PyTorch's `nll_loss`): `ℓ_i = -x_{i, y_i}`; `∂ℓ_i/∂x_ic = -[c = y_i]`.
-/// `nllLoss(logits.logSoftmax(axis: 1), classes:)` equals ``crossEntropy(_:classes:labelSmoothing:reduction:)``.
+/// `nllLoss(logits.logSoftmax(axis: 1), classes:)` equals ``crossEntropy(_:classes:labelSmoothing:weight:ignoreIndex:reduction:)``.
 public func nllLoss(_ logProbabilities: Variable, classes: [Int], reduction: Reduction = .mean) -> Variable {
     let (n, c) = classificationShape(logProbabilities, classes: classes, loss: "nllLoss")
     let picked = logProbabilities.value.reshaped([n * c]).gatherRows(classes.enumerated().map { $0.offset * c + $0.element })

@@ -27,7 +27,7 @@ public final class Adadelta: Optimizer {
     public init(groups: [ParameterGroup], rho: Double = 0.9, eps: Double = 1e-6) {
         guard rho >= 0, rho <= 1 else { fatalError("Adadelta: invalid rho \(rho) (must lie in [0, 1])") }
         guard eps >= 0 else { fatalError("Adadelta: invalid eps \(eps) (must be >= 0)") }
-        parameterGroups = groups
+        parameterGroups = checkedGroups(groups, optimizer: "Adadelta")
         self.rho = rho
         self.eps = eps
     }
@@ -56,16 +56,21 @@ public final class Adadelta: Optimizer {
         let w = p.value.uniquePointer(T.self)
         let v = s.pointer("square_avg", T.self), u = s.pointer("acc_delta", T.self)
         let lr = T(-group.lr), rho = T(rho), oneMinusRho = T(1 - self.rho), eps = T(eps)
-        let useDecay = group.weightDecay != 0, decay = T(group.weightDecay)
         grad.withPointer(T.self) { g in
-            for i in 0..<n {
-                var gi = g[i]
-                if useDecay { gi = gi + decay * w[i] }
-                v[i] = v[i] * rho + oneMinusRho * gi * gi
-                let std = (v[i] + eps).squareRoot()
-                let delta = (u[i] + eps).squareRoot() / std * gi
-                u[i] = u[i] * rho + oneMinusRho * delta * delta
-                w[i] = w[i] + lr * delta
+            forEachBlock(count: n, gradient: g, weights: w, l2Decay: group.weightDecay) { b in
+                let g = b.gradient, std = b.scratch, delta = b.scratch2
+                for i in b.range {
+                    v[i] = v[i] * rho + oneMinusRho * g[i] * g[i]
+                    std[i] = v[i] + eps
+                    delta[i] = u[i] + eps
+                }
+                b.takeSquareRoots(std)
+                b.takeSquareRoots(delta)
+                for i in b.range {
+                    delta[i] = delta[i] / std[i] * g[i]
+                    u[i] = u[i] * rho + oneMinusRho * delta[i] * delta[i]
+                    w[i] = w[i] + lr * delta[i]
+                }
             }
         }
     }

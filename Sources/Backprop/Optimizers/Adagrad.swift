@@ -31,7 +31,7 @@ public final class Adagrad: Optimizer {
             fatalError("Adagrad: invalid initialAccumulatorValue \(initialAccumulatorValue) (must be >= 0)")
         }
         guard eps >= 0 else { fatalError("Adagrad: invalid eps \(eps) (must be >= 0)") }
-        parameterGroups = groups
+        parameterGroups = checkedGroups(groups, optimizer: "Adagrad")
         self.lrDecay = lrDecay
         self.initialAccumulatorValue = initialAccumulatorValue
         self.eps = eps
@@ -60,13 +60,16 @@ public final class Adagrad: Optimizer {
         let w = p.value.uniquePointer(T.self)
         let sum = s.pointer("sum", T.self)
         let stepSize = T(-group.lr / (1 + Double(s.step - 1) * lrDecay))
-        let useDecay = group.weightDecay != 0, decay = T(group.weightDecay), eps = T(eps)
+        let eps = T(eps)
         grad.withPointer(T.self) { g in
-            for i in 0..<n {
-                var gi = g[i]
-                if useDecay { gi = gi + decay * w[i] }
-                sum[i] = sum[i] + gi * gi
-                w[i] = w[i] + stepSize * gi / (sum[i].squareRoot() + eps)
+            forEachBlock(count: n, gradient: g, weights: w, l2Decay: group.weightDecay) { b in
+                let g = b.gradient, s = b.scratch
+                for i in b.range {
+                    sum[i] = sum[i] + g[i] * g[i]
+                    s[i] = sum[i]
+                }
+                b.takeSquareRoots(s)
+                for i in b.range { w[i] = w[i] + stepSize * g[i] / (s[i] + eps) }
             }
         }
     }

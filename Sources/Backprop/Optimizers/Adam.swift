@@ -37,7 +37,7 @@ public class Adam: Optimizer {
             fatalError("Adam: invalid betas \(betas) (each must lie in [0, 1))")
         }
         guard eps >= 0 else { fatalError("Adam: invalid eps \(eps) (must be >= 0)") }
-        parameterGroups = groups
+        parameterGroups = checkedGroups(groups, optimizer: decoupledWeightDecay ? "AdamW" : "Adam")
         self.betas = betas
         self.eps = eps
         self.amsgrad = amsgrad
@@ -74,22 +74,25 @@ public class Adam: Optimizer {
         let stepSize = T(-group.lr / (1 - pow(betas.0, t)))
         let correction2 = T((1 - pow(betas.1, t)).squareRoot())
         let oneMinusBeta1 = T(1 - betas.0), beta2 = T(betas.1), oneMinusBeta2 = T(1 - betas.1), eps = T(eps)
-        let l2 = !decoupledWeightDecay && group.weightDecay != 0, decay = T(group.weightDecay)
+        let l2 = !decoupledWeightDecay && group.weightDecay != 0
         let shrink = decoupledWeightDecay && group.weightDecay != 0, shrinkFactor = T(1 - group.lr * group.weightDecay)
         grad.withPointer(T.self) { g in
-            for i in 0..<n {
-                if shrink { w[i] = w[i] * shrinkFactor }
-                var gi = g[i]
-                if l2 { gi = gi + decay * w[i] }
-                m[i] = lerp(m[i], gi, oneMinusBeta1)
-                v[i] = v[i] * beta2 + oneMinusBeta2 * gi * gi
-                var second = v[i]
-                if let vMax {
-                    vMax[i] = Swift.max(vMax[i], v[i])
-                    second = vMax[i]
+            forEachBlock(count: n, gradient: g, weights: w, l2Decay: l2 ? group.weightDecay : 0) { b in
+                let g = b.gradient, s = b.scratch
+                if shrink { for i in b.range { w[i] = w[i] * shrinkFactor } }
+                for i in b.range {
+                    m[i] = lerp(m[i], g[i], oneMinusBeta1)
+                    v[i] = v[i] * beta2 + oneMinusBeta2 * g[i] * g[i]
+                    s[i] = v[i]
                 }
-                let denominator = second.squareRoot() / correction2 + eps
-                w[i] = w[i] + stepSize * m[i] / denominator
+                if let vMax {
+                    for i in b.range {
+                        vMax[i] = Swift.max(vMax[i], v[i])
+                        s[i] = vMax[i]
+                    }
+                }
+                b.takeSquareRoots(s)
+                for i in b.range { w[i] = w[i] + stepSize * m[i] / (s[i] / correction2 + eps) }
             }
         }
     }

@@ -28,7 +28,7 @@ public final class Adamax: Optimizer {
             fatalError("Adamax: invalid betas \(betas) (each must lie in [0, 1))")
         }
         guard eps >= 0 else { fatalError("Adamax: invalid eps \(eps) (must be >= 0)") }
-        parameterGroups = groups
+        parameterGroups = checkedGroups(groups, optimizer: "Adamax")
         self.betas = betas
         self.eps = eps
     }
@@ -58,14 +58,14 @@ public final class Adamax: Optimizer {
         let m = s.pointer("exp_avg", T.self), u = s.pointer("exp_inf", T.self)
         let stepSize = T(-group.lr / (1 - pow(betas.0, Double(s.step))))
         let oneMinusBeta1 = T(1 - betas.0), beta2 = T(betas.1), eps = T(eps)
-        let useDecay = group.weightDecay != 0, decay = T(group.weightDecay)
         grad.withPointer(T.self) { g in
-            for i in 0..<n {
-                var gi = g[i]
-                if useDecay { gi = gi + decay * w[i] }
-                m[i] = lerp(m[i], gi, oneMinusBeta1)
-                u[i] = Swift.max(u[i] * beta2, Swift.abs(gi) + eps)
-                w[i] = w[i] + stepSize * m[i] / u[i]
+            forEachBlock(count: n, gradient: g, weights: w, l2Decay: group.weightDecay) { b in
+                let g = b.gradient
+                for i in b.range {
+                    m[i] = lerp(m[i], g[i], oneMinusBeta1)
+                    u[i] = Swift.max(u[i] * beta2, Swift.abs(g[i]) + eps)
+                    w[i] = w[i] + stepSize * m[i] / u[i]
+                }
             }
         }
     }

@@ -38,7 +38,7 @@ public final class NAdam: Optimizer {
         }
         guard eps >= 0 else { fatalError("NAdam: invalid eps \(eps) (must be >= 0)") }
         guard momentumDecay >= 0 else { fatalError("NAdam: invalid momentumDecay \(momentumDecay) (must be >= 0)") }
-        parameterGroups = groups
+        parameterGroups = checkedGroups(groups, optimizer: "NAdam")
         self.betas = betas
         self.eps = eps
         self.momentumDecay = momentumDecay
@@ -80,18 +80,22 @@ public final class NAdam: Optimizer {
         let w = p.value.uniquePointer(T.self)
         let m = s.pointer("exp_avg", T.self), v = s.pointer("exp_avg_sq", T.self)
         let oneMinusBeta1 = T(1 - betas.0), beta2 = T(betas.1), oneMinusBeta2 = T(1 - betas.1), eps = T(eps)
-        let l2 = !decoupledWeightDecay && group.weightDecay != 0, decay = T(group.weightDecay)
+        let l2 = !decoupledWeightDecay && group.weightDecay != 0
         let shrink = decoupledWeightDecay && group.weightDecay != 0, shrinkFactor = T(1 - group.lr * group.weightDecay)
         grad.withPointer(T.self) { g in
-            for i in 0..<n {
-                if shrink { w[i] = w[i] * shrinkFactor }
-                var gi = g[i]
-                if l2 { gi = gi + decay * w[i] }
-                m[i] = lerp(m[i], gi, oneMinusBeta1)
-                v[i] = v[i] * beta2 + oneMinusBeta2 * gi * gi
-                let d = (v[i] / correction2).squareRoot() + eps
-                w[i] = w[i] + gradScale * gi / d
-                w[i] = w[i] + momentumScale * m[i] / d
+            forEachBlock(count: n, gradient: g, weights: w, l2Decay: l2 ? group.weightDecay : 0) { b in
+                let g = b.gradient, d = b.scratch
+                if shrink { for i in b.range { w[i] = w[i] * shrinkFactor } }
+                for i in b.range {
+                    m[i] = lerp(m[i], g[i], oneMinusBeta1)
+                    v[i] = v[i] * beta2 + oneMinusBeta2 * g[i] * g[i]
+                    d[i] = v[i] / correction2
+                }
+                b.takeSquareRoots(d)
+                for i in b.range {
+                    w[i] = w[i] + gradScale * g[i] / (d[i] + eps)
+                    w[i] = w[i] + momentumScale * m[i] / (d[i] + eps)
+                }
             }
         }
     }

@@ -1,3 +1,5 @@
+import CBackpropKernels
+
 /// The state a built-in optimizer keeps for one parameter: its step count and buffers of the
 /// parameter's shape under PyTorch's names (`"exp_avg"`, `"momentum_buffer"`, ...).
 final class ParameterState {
@@ -113,4 +115,72 @@ extension Tensor {
 @inline(__always)
 func lerp<T: TensorScalar>(_ a: T, _ b: T, _ w: T) -> T {
     Swift.abs(w) < 0.5 ? a + w * (b - a) : b - (b - a) * (1 - w)
+}
+
+/// One block of a parameter update (see ``forEachBlock(count:gradient:weights:l2Decay:_:)``).
+/// Its pointers are indexed by element index `i` in ``range``.
+struct UpdateBlock<T: TensorScalar> {
+    /// The element indices of this block.
+    let range: Range<Int>
+    /// The gradient, with the L2 term `λw` already added when there is one.
+    let gradient: UnsafePointer<T>
+    /// Free space for the update's intermediate values.
+    let scratch: UnsafeMutablePointer<T>
+    /// More free space, for updates that need two intermediate values per element.
+    let scratch2: UnsafeMutablePointer<T>
+
+    /// `x[i] = √x[i]` over the block (`x` is ``scratch`` or ``scratch2``), in one vectorised pass.
+    func takeSquareRoots(_ x: UnsafeMutablePointer<T>) { squareRootInPlace(x + range.lowerBound, count: range.count) }
+}
+
+/// Runs an update over `0..<count` in blocks of up to 1024 elements, with scratch space on the
+/// stack. An update written as a few short passes over a block (which stays in cache), each a
+/// plain loop without branches, vectorises; one loop with the options' branches and a
+/// `squareRoot()` call does not (on Linux `squareRoot()` calls libm's `sqrtf`, whose errno
+/// contract keeps the loop scalar; ``UpdateBlock/takeSquareRoots(_:)`` avoids it).
+@inline(__always)
+func forEachBlock<T: TensorScalar>(count: Int, gradient g: UnsafePointer<T>, weights w: UnsafePointer<T>, l2Decay: Double,
+                                   _ body: (UpdateBlock<T>) -> Void) {
+    let blockSize = 1024
+    let capacity = Swift.max(1, Swift.min(count, blockSize))
+    let decay = T(l2Decay)
+    withUnsafeTemporaryAllocation(of: T.self, capacity: 3 * capacity) { buffer in
+        // Offset so that element indices address them (only indices in the block are used).
+        var start = 0
+        while start < count {
+            let range = start..<Swift.min(start + blockSize, count)
+            let scratch = buffer.baseAddress! - range.lowerBound
+            var gradient = g
+            if l2Decay != 0 {
+                let decayed = scratch + 2 * capacity
+                for i in range { decayed[i] = g[i] + decay * w[i] }
+                gradient = UnsafePointer(decayed)
+            }
+            body(UpdateBlock(range: range, gradient: gradient, scratch: scratch, scratch2: scratch + capacity))
+            start = range.upperBound
+        }
+    }
+}
+
+/// `x[i] = √x[i]` for `i < count`, vectorised (in C).
+@inline(__always)
+func squareRootInPlace<T: TensorScalar>(_ x: UnsafeMutablePointer<T>, count: Int) {
+    let raw = UnsafeMutableRawPointer(x)
+    if T.self == Float.self {
+        bp_sqrt_f32(raw.assumingMemoryBound(to: Float.self), count)
+    } else {
+        bp_sqrt_f64(raw.assumingMemoryBound(to: Double.self), count)
+    }
+}
+
+/// The groups, after checking that no parameter appears twice (it would be updated twice per
+/// step, as PyTorch refuses too).
+func checkedGroups(_ groups: [ParameterGroup], optimizer: String) -> [ParameterGroup] {
+    var seen = Set<ObjectIdentifier>()
+    for (g, group) in groups.enumerated() {
+        for (i, p) in group.parameters.enumerated() where !seen.insert(ObjectIdentifier(p)).inserted {
+            fatalError("\(optimizer): parameter \(i) of group \(g)\(p.label.map { " ('\($0)')" } ?? "") (shape \(p.shape)) appears more than once in the parameter groups")
+        }
+    }
+    return groups
 }

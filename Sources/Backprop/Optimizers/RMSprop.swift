@@ -34,7 +34,7 @@ public final class RMSprop: Optimizer {
         guard alpha >= 0 else { fatalError("RMSprop: invalid alpha \(alpha) (must be >= 0)") }
         guard eps >= 0 else { fatalError("RMSprop: invalid eps \(eps) (must be >= 0)") }
         guard momentum >= 0 else { fatalError("RMSprop: invalid momentum \(momentum) (must be >= 0)") }
-        parameterGroups = groups
+        parameterGroups = checkedGroups(groups, optimizer: "RMSprop")
         self.alpha = alpha
         self.eps = eps
         self.momentum = momentum
@@ -70,25 +70,26 @@ public final class RMSprop: Optimizer {
         let a: UnsafeMutablePointer<T>? = centered ? s.pointer("grad_avg", T.self) : nil
         let b: UnsafeMutablePointer<T>? = momentum > 0 ? s.pointer("momentum_buffer", T.self) : nil
         let lr = T(-group.lr), alpha = T(alpha), oneMinusAlpha = T(1 - self.alpha), eps = T(eps), mu = T(momentum)
-        let useDecay = group.weightDecay != 0, decay = T(group.weightDecay)
         grad.withPointer(T.self) { g in
-            for i in 0..<n {
-                var gi = g[i]
-                if useDecay { gi = gi + decay * w[i] }
-                v[i] = v[i] * alpha + oneMinusAlpha * gi * gi
-                var d: T
+            forEachBlock(count: n, gradient: g, weights: w, l2Decay: group.weightDecay) { blk in
+                let g = blk.gradient, d = blk.scratch
+                for i in blk.range { v[i] = v[i] * alpha + oneMinusAlpha * g[i] * g[i] }
                 if let a {
-                    a[i] = lerp(a[i], gi, oneMinusAlpha)
-                    d = (v[i] + -a[i] * a[i]).squareRoot()
+                    for i in blk.range {
+                        a[i] = lerp(a[i], g[i], oneMinusAlpha)
+                        d[i] = v[i] + -a[i] * a[i]
+                    }
                 } else {
-                    d = v[i].squareRoot()
+                    for i in blk.range { d[i] = v[i] }
                 }
-                d = d + eps
+                blk.takeSquareRoots(d)
                 if let b {
-                    b[i] = b[i] * mu + gi / d
-                    w[i] = w[i] + lr * b[i]
+                    for i in blk.range {
+                        b[i] = b[i] * mu + g[i] / (d[i] + eps)
+                        w[i] = w[i] + lr * b[i]
+                    }
                 } else {
-                    w[i] = w[i] + lr * gi / d
+                    for i in blk.range { w[i] = w[i] + lr * g[i] / (d[i] + eps) }
                 }
             }
         }

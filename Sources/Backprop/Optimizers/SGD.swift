@@ -30,7 +30,7 @@ public final class SGD: Optimizer {
         guard !nesterov || (momentum > 0 && dampening == 0) else {
             fatalError("SGD: Nesterov momentum requires a momentum > 0 and zero dampening (got momentum \(momentum), dampening \(dampening))")
         }
-        parameterGroups = groups
+        parameterGroups = checkedGroups(groups, optimizer: "SGD")
         self.momentum = momentum
         self.dampening = dampening
         self.nesterov = nesterov
@@ -61,17 +61,24 @@ public final class SGD: Optimizer {
         let n = p.value.count
         let w = p.value.uniquePointer(T.self)
         let buffer: UnsafeMutablePointer<T>? = momentum != 0 ? s.pointer("momentum_buffer", T.self) : nil
-        let lr = T(-group.lr), decay = T(group.weightDecay), mu = T(momentum), keep = T(1 - dampening)
-        let useDecay = group.weightDecay != 0, nesterov = nesterov
+        let lr = T(-group.lr), mu = T(momentum), keep = T(1 - dampening), nesterov = nesterov
         grad.withPointer(T.self) { g in
-            for i in 0..<n {
-                var d = g[i]
-                if useDecay { d = d + decay * w[i] }
-                if let b = buffer {
-                    b[i] = first ? d : b[i] * mu + keep * d
-                    d = nesterov ? d + mu * b[i] : b[i]
+            forEachBlock(count: n, gradient: g, weights: w, l2Decay: group.weightDecay) { blk in
+                let g = blk.gradient
+                guard let b = buffer else {
+                    for i in blk.range { w[i] = w[i] + lr * g[i] }
+                    return
                 }
-                w[i] = w[i] + lr * d
+                if first {
+                    for i in blk.range { b[i] = g[i] }
+                } else {
+                    for i in blk.range { b[i] = b[i] * mu + keep * g[i] }
+                }
+                if nesterov {
+                    for i in blk.range { w[i] = w[i] + lr * (g[i] + mu * b[i]) }
+                } else {
+                    for i in blk.range { w[i] = w[i] + lr * b[i] }
+                }
             }
         }
     }

@@ -2,6 +2,7 @@
 #define BACKPROP_KERNELS_H
 
 #include <stddef.h>
+#include "BackpropVectorMath.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,0 +1,20 @@
+#ifndef BACKPROP_VECTOR_MATH_H
+#define BACKPROP_VECTOR_MATH_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// x[i] = sqrt(x[i]) for i < n, correctly rounded, in a loop the compiler vectorises.
+/// (Swift's `squareRoot()` calls libm's `sqrtf` on Linux, whose errno contract keeps any loop
+/// around it scalar; `__builtin_elementwise_sqrt` has no errno side effect.)
+void bp_sqrt_f32(float *x, long n);
+
+/// Double-precision twin of `bp_sqrt_f32`.
+void bp_sqrt_f64(double *x, long n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
