@@ -14,7 +14,7 @@ import Testing
 //   ```swift continues       appended to the previous block of the same file (same scope)
 //   ```swift top-level       declarations put at file scope (extensions), compiled
 //   ```swift compile-only    compiled but not run (needs a dataset or minutes of training)
-//   ```swift skip-until-nn   not compiled yet: needs layers/losses/optimizers not merged yet
+//   ```swift skip            not compiled: only while an API it uses is not merged yet
 // A ```text output block checks what the previous swift block printed.
 
 /// The snippets of the documentation and the Swift test file made from them.
@@ -30,7 +30,7 @@ enum DocSnippets {
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let generatedFile = packageRoot.appendingPathComponent("Tests/BackpropTests/DocsTestsSnippets.swift")
-    static let skipWords: Set<String> = ["skip-until-nn"]
+    static let skipWords: Set<String> = ["skip"]
 
     /// The markdown files under docs/, sorted by path.
     static func markdownFiles() throws -> [String] {
@@ -223,7 +223,7 @@ struct DocsTests {
         ```text output
         1
         ```
-        ```swift continues skip-until-nn
+        ```swift continues skip
         print(a)
         ```
         ```sh
@@ -233,7 +233,7 @@ struct DocsTests {
         let blocks = DocSnippets.blocks(in: markdown, file: "docs/x.md")
         #expect(blocks.count == 2)
         #expect(blocks[0].line == 2 && blocks[0].code == "let a = 1" && blocks[0].output == "1")
-        #expect(blocks[1].words == ["continues", "skip-until-nn"] && blocks[1].output == nil)
+        #expect(blocks[1].words == ["continues", "skip"] && blocks[1].output == nil)
     }
 
     @Test func everyDocsFolderHasSwiftBlocks() throws {

@@ -9,18 +9,6 @@ fileprivate func print(_ items: Any..., separator: String = " ", terminator: Str
     DocOutput.write(items.map { "\($0)" }.joined(separator: separator) + terminator)
 }
 
-// Not compiled yet (the APIs they use are not merged yet):
-// - docs/ko/tutorial/01-loss-functions.md:44
-// - docs/ko/tutorial/01-loss-functions.md:100
-// - docs/ko/tutorial/06-optimizers.md:15, docs/ko/tutorial/06-optimizers.md:56, docs/ko/tutorial/06-optimizers.md:77, docs/ko/tutorial/06-optimizers.md:98, docs/ko/tutorial/06-optimizers.md:116, docs/ko/tutorial/06-optimizers.md:141
-// - docs/ko/tutorial/07-mnist.md:40
-// - docs/ko/tutorial/07-mnist.md:77
-// - docs/tutorial/01-loss-functions.md:44
-// - docs/tutorial/01-loss-functions.md:100
-// - docs/tutorial/06-optimizers.md:16, docs/tutorial/06-optimizers.md:58, docs/tutorial/06-optimizers.md:79, docs/tutorial/06-optimizers.md:101, docs/tutorial/06-optimizers.md:120, docs/tutorial/06-optimizers.md:146
-// - docs/tutorial/07-mnist.md:43
-// - docs/tutorial/07-mnist.md:80
-
 // docs/custom-operations.md:22
 extension Variable {
     /// `x³`, elementwise; `d x³/dx = 3x²`.
@@ -106,6 +94,21 @@ struct DocsSnippetTests {
         }
     }
 
+    @Test("docs/ko/tutorial/01-loss-functions.md:44") func docs_ko_tutorial_01_loss_functions_md_line44() throws {
+        DocOutput.run("docs_ko_tutorial_01_loss_functions_md_line44") {
+            let prediction = Variable(Tensor([2.5, 0.0, 2.0] as [Double], shape: [3]), requiresGrad: true)
+            let target = Variable(Tensor([3.0, -0.5, 2.0] as [Double], shape: [3]))
+            let loss = mseLoss(prediction, target)                        // 0.16667
+            let perElement = mseLoss(prediction, target, reduction: .none) // [0.25, 0.25, 0]
+            print(loss.item(as: Double.self))
+            print(perElement.value.scalars(as: Double.self))
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            0.16666666666666666
+            [0.25, 0.25, 0.0]
+            """##))
+        }
+    }
+
     @Test("docs/ko/tutorial/01-loss-functions.md:82") func docs_ko_tutorial_01_loss_functions_md_line82() throws {
         DocOutput.run("docs_ko_tutorial_01_loss_functions_md_line82") {
             let logits = Variable(Tensor([2.0, 1.0, 0.1] as [Double], shape: [1, 3]), requiresGrad: true)
@@ -118,6 +121,18 @@ struct DocsSnippetTests {
             loss 0.4170
             Tensor(shape: [1, 3], dtype: float64)
             [[-0.34099, 0.242432, 0.098565]]
+            """##))
+        }
+    }
+
+    @Test("docs/ko/tutorial/01-loss-functions.md:100") func docs_ko_tutorial_01_loss_functions_md_line100() throws {
+        DocOutput.run("docs_ko_tutorial_01_loss_functions_md_line100") {
+            let logits = Variable(Tensor([2.0, 1.0, 0.1, 0.5, 2.5, 0.3] as [Double], shape: [2, 3]), requiresGrad: true)
+            let loss = crossEntropy(logits, classes: [0, 1])   // mean over the 2 examples
+            loss.backward()
+            print(String(format: "%.4f", loss.item(as: Double.self)))
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            0.3185
             """##))
         }
     }
@@ -366,6 +381,121 @@ struct DocsSnippetTests {
         }
     }
 
+    @Test("docs/ko/tutorial/06-optimizers.md:15") func docs_ko_tutorial_06_optimizers_md_line15() throws {
+        DocOutput.run("docs_ko_tutorial_06_optimizers_md_line15") {
+            /// Runs `steps` steps of `optimizer` on the Rosenbrock function from (−1.5, 2).
+            func minimizeRosenbrock(steps: Int, _ makeOptimizer: ([Variable]) -> any Optimizer) -> String {
+                let p = Variable(Tensor([-1.5, 2.0] as [Double], shape: [2]), requiresGrad: true, label: "p")
+                let optimizer = makeOptimizer([p])
+                var loss = 0.0
+                for _ in 0..<steps {
+                    optimizer.zeroGrad()
+                    let x = p.slice(axis: 0, 0..<1), y = p.slice(axis: 0, 1..<2)
+                    let f = ((1 - x).squared() + 100 * (y - x.squared()).squared()).sum()
+                    f.backward()
+                    optimizer.step()
+                    loss = f.item(as: Double.self)
+                }
+                let q = p.value.scalars(as: Double.self)
+                return String(format: "(%.3f, %.3f), f = %.4f", q[0], q[1], loss)
+            }
+            print("plain SGD:", minimizeRosenbrock(steps: 2000) { SGD(parameters: $0, lr: 1e-4) })
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            plain SGD: (-1.309, 1.722), f = 5.3383
+            """##))
+
+            // docs/ko/tutorial/06-optimizers.md:56
+            print("momentum:", minimizeRosenbrock(steps: 2000) { SGD(parameters: $0, lr: 1e-4, momentum: 0.9) })
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            momentum: (0.560, 0.312), f = 0.1942
+            """##))
+
+            // docs/ko/tutorial/06-optimizers.md:77
+            print("Nesterov:", minimizeRosenbrock(steps: 2000) { SGD(parameters: $0, lr: 1e-4, momentum: 0.9, nesterov: true) })
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            Nesterov: (0.558, 0.309), f = 0.1960
+            """##))
+
+            // docs/ko/tutorial/06-optimizers.md:98
+            print("Adagrad:", minimizeRosenbrock(steps: 2000) { Adagrad(parameters: $0, lr: 0.5) })
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            Adagrad: (0.630, 0.396), f = 0.1370
+            """##))
+
+            // docs/ko/tutorial/06-optimizers.md:116
+            print("RMSprop:", minimizeRosenbrock(steps: 2000) { RMSprop(parameters: $0, lr: 1e-2) })
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            RMSprop: (0.938, 0.895), f = 0.0243
+            """##))
+
+            // docs/ko/tutorial/06-optimizers.md:141
+            print("Adam:", minimizeRosenbrock(steps: 2000) { Adam(parameters: $0, lr: 0.05) })
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            Adam: (1.000, 1.000), f = 0.0000
+            """##))
+        }
+    }
+
+    /// Compiled, not run.
+    func docs_ko_tutorial_07_mnist_md_line40() throws {
+        let (train, test) = try MNIST.load(directory: URL(fileURLWithPath: "../shared/datasets/mnist"))
+        var generator = SplitMix64(seed: 1)
+        let model = Sequential(
+            Linear(inputSize: 784, outputSize: 256, generator: &generator), ReLU(),
+            Linear(inputSize: 256, outputSize: 128, generator: &generator), ReLU(),
+            Linear(inputSize: 128, outputSize: 10, generator: &generator))
+        let optimizer = Adam(parameters: model.parameters, lr: 1e-3)
+        let loader = DataLoader(train, batchSize: 128, shuffle: true, seed: 2, dropLast: false)
+
+        for epoch in 1...5 {
+            model.train()
+            var total = 0.0, batches = 0
+            for batch in loader {
+                let logits = model(Variable(batch.inputs))
+                let loss = crossEntropy(logits, classes: batch.labels)
+                optimizer.zeroGrad()
+                loss.backward()
+                optimizer.step()
+                total += loss.item(as: Double.self)
+                batches += 1
+            }
+            model.eval()
+            let testBatch = test.batch(Array(0..<test.count))
+            let logits = withNoGrad { model(Variable(testBatch.inputs)) }
+            let correct = zip(logits.value.argmax(axis: 1), testBatch.labels).filter { $0 == $1 }.count
+            print("epoch \(epoch): loss \(total / Double(batches)), test accuracy \(Double(correct) / Double(test.count))")
+        }
+    }
+
+    @Test("docs/ko/tutorial/07-mnist.md:77") func docs_ko_tutorial_07_mnist_md_line77() throws {
+        try DocOutput.run("docs_ko_tutorial_07_mnist_md_line77") {
+            let (train, test) = try MNIST.load(directory: URL(fileURLWithPath: "../shared/datasets/digits"))
+            var generator = SplitMix64(seed: 1)
+            let model = Sequential(
+                Linear(inputSize: 64, outputSize: 32, generator: &generator), ReLU(),
+                Linear(inputSize: 32, outputSize: 10, generator: &generator))
+            let optimizer = Adam(parameters: model.parameters, lr: 1e-2)
+            let loader = DataLoader(train, batchSize: 64, shuffle: true, seed: 2)
+            for _ in 1...10 {
+                for batch in loader {
+                    let loss = crossEntropy(model(Variable(batch.inputs)), classes: batch.labels)
+                    optimizer.zeroGrad()
+                    loss.backward()
+                    optimizer.step()
+                }
+            }
+            let testBatch = test.batch(Array(0..<test.count))
+            let logits = withNoGrad { model(Variable(testBatch.inputs)) }
+            let correct = zip(logits.value.argmax(axis: 1), testBatch.labels).filter { $0 == $1 }.count
+            print(train.count, "training and", test.count, "test images")
+            print("test accuracy above 90 %:", Double(correct) / Double(test.count) > 0.9)
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            1437 training and 360 test images
+            test accuracy above 90 %: true
+            """##))
+        }
+    }
+
     @Test("docs/tutorial/01-loss-functions.md:23") func docs_tutorial_01_loss_functions_md_line23() throws {
         DocOutput.run("docs_tutorial_01_loss_functions_md_line23") {
             let prediction = Variable(Tensor([2.5, 0.0, 2.0] as [Double], shape: [3]), requiresGrad: true)
@@ -382,6 +512,21 @@ struct DocsSnippetTests {
         }
     }
 
+    @Test("docs/tutorial/01-loss-functions.md:44") func docs_tutorial_01_loss_functions_md_line44() throws {
+        DocOutput.run("docs_tutorial_01_loss_functions_md_line44") {
+            let prediction = Variable(Tensor([2.5, 0.0, 2.0] as [Double], shape: [3]), requiresGrad: true)
+            let target = Variable(Tensor([3.0, -0.5, 2.0] as [Double], shape: [3]))
+            let loss = mseLoss(prediction, target)                        // 0.16667
+            let perElement = mseLoss(prediction, target, reduction: .none) // [0.25, 0.25, 0]
+            print(loss.item(as: Double.self))
+            print(perElement.value.scalars(as: Double.self))
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            0.16666666666666666
+            [0.25, 0.25, 0.0]
+            """##))
+        }
+    }
+
     @Test("docs/tutorial/01-loss-functions.md:81") func docs_tutorial_01_loss_functions_md_line81() throws {
         DocOutput.run("docs_tutorial_01_loss_functions_md_line81") {
             let logits = Variable(Tensor([2.0, 1.0, 0.1] as [Double], shape: [1, 3]), requiresGrad: true)
@@ -394,6 +539,18 @@ struct DocsSnippetTests {
             loss 0.4170
             Tensor(shape: [1, 3], dtype: float64)
             [[-0.34099, 0.242432, 0.098565]]
+            """##))
+        }
+    }
+
+    @Test("docs/tutorial/01-loss-functions.md:100") func docs_tutorial_01_loss_functions_md_line100() throws {
+        DocOutput.run("docs_tutorial_01_loss_functions_md_line100") {
+            let logits = Variable(Tensor([2.0, 1.0, 0.1, 0.5, 2.5, 0.3] as [Double], shape: [2, 3]), requiresGrad: true)
+            let loss = crossEntropy(logits, classes: [0, 1])   // mean over the 2 examples
+            loss.backward()
+            print(String(format: "%.4f", loss.item(as: Double.self)))
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            0.3185
             """##))
         }
     }
@@ -638,6 +795,121 @@ struct DocsSnippetTests {
             (1, 0) → (1.427e-05, 0), f = 2.037e-10
             (1, 1e-06) → (1.427e-05, 0.0091), f = -8.282e-05
             (1, 1e-06) → (2.037e-10, 82.82), f = -6859
+            """##))
+        }
+    }
+
+    @Test("docs/tutorial/06-optimizers.md:16") func docs_tutorial_06_optimizers_md_line16() throws {
+        DocOutput.run("docs_tutorial_06_optimizers_md_line16") {
+            /// Runs `steps` steps of `optimizer` on the Rosenbrock function from (−1.5, 2).
+            func minimizeRosenbrock(steps: Int, _ makeOptimizer: ([Variable]) -> any Optimizer) -> String {
+                let p = Variable(Tensor([-1.5, 2.0] as [Double], shape: [2]), requiresGrad: true, label: "p")
+                let optimizer = makeOptimizer([p])
+                var loss = 0.0
+                for _ in 0..<steps {
+                    optimizer.zeroGrad()
+                    let x = p.slice(axis: 0, 0..<1), y = p.slice(axis: 0, 1..<2)
+                    let f = ((1 - x).squared() + 100 * (y - x.squared()).squared()).sum()
+                    f.backward()
+                    optimizer.step()
+                    loss = f.item(as: Double.self)
+                }
+                let q = p.value.scalars(as: Double.self)
+                return String(format: "(%.3f, %.3f), f = %.4f", q[0], q[1], loss)
+            }
+            print("plain SGD:", minimizeRosenbrock(steps: 2000) { SGD(parameters: $0, lr: 1e-4) })
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            plain SGD: (-1.309, 1.722), f = 5.3383
+            """##))
+
+            // docs/tutorial/06-optimizers.md:58
+            print("momentum:", minimizeRosenbrock(steps: 2000) { SGD(parameters: $0, lr: 1e-4, momentum: 0.9) })
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            momentum: (0.560, 0.312), f = 0.1942
+            """##))
+
+            // docs/tutorial/06-optimizers.md:79
+            print("Nesterov:", minimizeRosenbrock(steps: 2000) { SGD(parameters: $0, lr: 1e-4, momentum: 0.9, nesterov: true) })
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            Nesterov: (0.558, 0.309), f = 0.1960
+            """##))
+
+            // docs/tutorial/06-optimizers.md:101
+            print("Adagrad:", minimizeRosenbrock(steps: 2000) { Adagrad(parameters: $0, lr: 0.5) })
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            Adagrad: (0.630, 0.396), f = 0.1370
+            """##))
+
+            // docs/tutorial/06-optimizers.md:120
+            print("RMSprop:", minimizeRosenbrock(steps: 2000) { RMSprop(parameters: $0, lr: 1e-2) })
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            RMSprop: (0.938, 0.895), f = 0.0243
+            """##))
+
+            // docs/tutorial/06-optimizers.md:146
+            print("Adam:", minimizeRosenbrock(steps: 2000) { Adam(parameters: $0, lr: 0.05) })
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            Adam: (1.000, 1.000), f = 0.0000
+            """##))
+        }
+    }
+
+    /// Compiled, not run.
+    func docs_tutorial_07_mnist_md_line43() throws {
+        let (train, test) = try MNIST.load(directory: URL(fileURLWithPath: "../shared/datasets/mnist"))
+        var generator = SplitMix64(seed: 1)
+        let model = Sequential(
+            Linear(inputSize: 784, outputSize: 256, generator: &generator), ReLU(),
+            Linear(inputSize: 256, outputSize: 128, generator: &generator), ReLU(),
+            Linear(inputSize: 128, outputSize: 10, generator: &generator))
+        let optimizer = Adam(parameters: model.parameters, lr: 1e-3)
+        let loader = DataLoader(train, batchSize: 128, shuffle: true, seed: 2, dropLast: false)
+
+        for epoch in 1...5 {
+            model.train()
+            var total = 0.0, batches = 0
+            for batch in loader {
+                let logits = model(Variable(batch.inputs))
+                let loss = crossEntropy(logits, classes: batch.labels)
+                optimizer.zeroGrad()
+                loss.backward()
+                optimizer.step()
+                total += loss.item(as: Double.self)
+                batches += 1
+            }
+            model.eval()
+            let testBatch = test.batch(Array(0..<test.count))
+            let logits = withNoGrad { model(Variable(testBatch.inputs)) }
+            let correct = zip(logits.value.argmax(axis: 1), testBatch.labels).filter { $0 == $1 }.count
+            print("epoch \(epoch): loss \(total / Double(batches)), test accuracy \(Double(correct) / Double(test.count))")
+        }
+    }
+
+    @Test("docs/tutorial/07-mnist.md:80") func docs_tutorial_07_mnist_md_line80() throws {
+        try DocOutput.run("docs_tutorial_07_mnist_md_line80") {
+            let (train, test) = try MNIST.load(directory: URL(fileURLWithPath: "../shared/datasets/digits"))
+            var generator = SplitMix64(seed: 1)
+            let model = Sequential(
+                Linear(inputSize: 64, outputSize: 32, generator: &generator), ReLU(),
+                Linear(inputSize: 32, outputSize: 10, generator: &generator))
+            let optimizer = Adam(parameters: model.parameters, lr: 1e-2)
+            let loader = DataLoader(train, batchSize: 64, shuffle: true, seed: 2)
+            for _ in 1...10 {
+                for batch in loader {
+                    let loss = crossEntropy(model(Variable(batch.inputs)), classes: batch.labels)
+                    optimizer.zeroGrad()
+                    loss.backward()
+                    optimizer.step()
+                }
+            }
+            let testBatch = test.batch(Array(0..<test.count))
+            let logits = withNoGrad { model(Variable(testBatch.inputs)) }
+            let correct = zip(logits.value.argmax(axis: 1), testBatch.labels).filter { $0 == $1 }.count
+            print(train.count, "training and", test.count, "test images")
+            print("test accuracy above 90 %:", Double(correct) / Double(test.count) > 0.9)
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            1437 training and 360 test images
+            test accuracy above 90 %: true
             """##))
         }
     }
