@@ -32,11 +32,13 @@ enum DocSnippets {
     static let generatedFile = packageRoot.appendingPathComponent("Tests/BackpropTests/DocsTestsSnippets.swift")
     static let skipWords: Set<String> = ["skip"]
 
-    /// The markdown files under docs/, sorted by path.
+    /// The markdown files under docs/, sorted by path, translations (docs/ko/...) last.
     static func markdownFiles() throws -> [String] {
         let docs = packageRoot.appendingPathComponent("docs")
         guard let enumerator = FileManager.default.enumerator(atPath: docs.path) else { return [] }
-        return enumerator.compactMap { $0 as? String }.filter { $0.hasSuffix(".md") }.sorted().map { "docs/" + $0 }
+        func isTranslation(_ path: String) -> Int { path.split(separator: "/").first?.count == 2 ? 1 : 0 }
+        return enumerator.compactMap { $0 as? String }.filter { $0.hasSuffix(".md") }
+            .sorted { (isTranslation($0), $0) < (isTranslation($1), $1) }.map { "docs/" + $0 }
     }
 
     /// The ```swift blocks of one markdown text, each with the ```text output block after it.
@@ -121,7 +123,21 @@ enum DocSnippets {
             out += "\n// Not compiled yet (the APIs they use are not merged yet):\n"
             for parts in skipped { out += "// - " + parts.map { "\($0.file):\($0.line)" }.joined(separator: ", ") + "\n" }
         }
-        let active = merged.filter { !isSkipped($0) }
+        // A snippet identical to one already generated (the translations repeat the English
+        // code) is tested once; the comment says where.
+        var active: [[Block]] = []
+        var seen: [String: Block] = [:]
+        var repeats: [(Block, Block)] = []
+        for parts in merged where !isSkipped(parts) {
+            let key = parts.map { "\($0.words.sorted())\n\(code($0))\n\($0.output ?? "-")" }.joined(separator: "\n---\n")
+            if let first = seen[key] { repeats.append((parts[0], first)); continue }
+            seen[key] = parts[0]
+            active.append(parts)
+        }
+        if !repeats.isEmpty {
+            out += "\n// Identical to a snippet tested below:\n"
+            for (block, first) in repeats { out += "// - \(block.file):\(block.line) = \(first.file):\(first.line)\n" }
+        }
         for parts in active where parts[0].words.contains("top-level") {
             out += "\n// \(parts[0].file):\(parts[0].line)\n\(code(parts[0]))\n"
         }
@@ -236,7 +252,7 @@ struct DocsTests {
         #expect(blocks[1].words == ["continues", "skip"] && blocks[1].output == nil)
     }
 
-    @Test func everyDocsFolderHasSwiftBlocks() throws {
+    @Test func markdownFilesAreFoundIncludingTranslations() throws {
         let files = try DocSnippets.markdownFiles()
         #expect(files.contains("docs/README.md"))
         #expect(files.contains("docs/custom-operations.md"))
