@@ -31,6 +31,7 @@ enum DocSnippets {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let generatedFile = packageRoot.appendingPathComponent("Tests/BackpropTests/DocsTestsSnippets.swift")
     static let skipWords: Set<String> = ["skip"]
+    static let knownWords: Set<String> = ["continues", "top-level", "compile-only"].union(skipWords)
 
     /// The markdown files under docs/, sorted by path, translations (docs/ko/...) last.
     static func markdownFiles() throws -> [String] {
@@ -228,6 +229,17 @@ struct DocsTests {
         }
         let current = try? String(contentsOf: DocSnippets.generatedFile, encoding: .utf8)
         #expect(current == expected, "Tests/BackpropTests/DocsTestsSnippets.swift is out of date with docs/: run scripts/extract-doc-snippets.sh")
+    }
+
+    /// A misspelt word (`swift continue`) would silently change how a snippet is tested.
+    @Test func snippetInfoWordsAreKnown() throws {
+        for file in try DocSnippets.markdownFiles() {
+            let text = try String(contentsOf: DocSnippets.packageRoot.appendingPathComponent(file), encoding: .utf8)
+            for block in DocSnippets.blocks(in: text, file: file) {
+                let unknown = block.words.subtracting(DocSnippets.knownWords)
+                #expect(unknown.isEmpty, "\(file):\(block.line): unknown word(s) \(unknown.sorted()) after ```swift")
+            }
+        }
     }
 
     @Test func parserFindsBlocksWordsAndOutputs() {
