@@ -31,7 +31,7 @@ enum DocSnippets {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let generatedFile = packageRoot.appendingPathComponent("Tests/BackpropTests/DocsTestsSnippets.swift")
     static let skipWords: Set<String> = ["skip"]
-    static let knownWords: Set<String> = ["continues", "top-level", "compile-only"].union(skipWords)
+    static let knownWords = skipWords.union(["continues", "top-level", "compile-only"])
 
     /// The markdown files under docs/, sorted by path, translations (docs/ko/...) last.
     static func markdownFiles() throws -> [String] {
