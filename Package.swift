@@ -7,6 +7,9 @@ let package = Package(
         // MARK: - Public API
         .library(name: "Backprop", targets: ["Backprop"]),
         .executable(name: "gradient-demo", targets: ["GradientDemo"]),
+        .executable(name: "mlp-classifier", targets: ["MLPClassifier"]),
+        .executable(name: "optimizer-comparison", targets: ["OptimizerComparison"]),
+        .executable(name: "gradient-descent-variants", targets: ["GradientDescentVariants"]),
     ],
     targets: [
         // MARK: - Implementation details
@@ -21,9 +24,21 @@ let package = Package(
 
         // MARK: - Examples
         .executableTarget(name: "GradientDemo", dependencies: ["Backprop"], path: "Examples/GradientDemo"),
+        // The classifier's logic (and the bundled 8x8 digits) as a library, so tests can run it.
+        .target(
+            name: "MLPClassifierCore", dependencies: ["Backprop"], path: "Examples/MLPClassifierCore",
+            resources: [.copy("Resources/digits")]
+        ),
+        .executableTarget(name: "MLPClassifier", dependencies: ["MLPClassifierCore"], path: "Examples/MLPClassifier"),
+        .executableTarget(name: "OptimizerComparison", dependencies: ["Backprop"], path: "Examples/OptimizerComparison"),
+        .executableTarget(
+            name: "GradientDescentVariants", dependencies: ["Backprop", "MLPClassifierCore"],
+            path: "Examples/GradientDescentVariants"
+        ),
 
         // MARK: - Unit test bundles
         .testTarget(name: "BackpropTests", dependencies: ["Backprop"]),
+        .testTarget(name: "ExampleTests", dependencies: ["MLPClassifierCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

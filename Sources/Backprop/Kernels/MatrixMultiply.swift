@@ -1,4 +1,5 @@
 import CBackpropKernels
+import Synchronization
 
 /// Matrix multiply on raw row-major buffers: `C = alpha * op(A) * op(B) + beta * C`.
 ///
@@ -44,8 +45,24 @@ enum MatrixMultiply {
                    a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             return
         }
-        parallelFor(parts, costPerItem: 1 << 15) { part in
-            let u = chunk(units, part: part, of: parts)
+        // Dynamic schedule: when pieces cost no extra packing (row split with B read in place by
+        // the kernel), cut the work into up to 4 pieces per thread, at least 32 rows and ~2 MFLOP
+        // each, and let the `parts` workers claim them in turn, so a worker that gets less CPU
+        // (busy machine) does not hold up the others. Otherwise one piece per worker.
+        var pieces = parts
+        if splitRows && !transB && rowsPerThread <= 256 {
+            pieces = max(parts, min(units, parts * 4, m / 32, work >> 20))
+        }
+        let next = Atomic<Int>(0)
+        parallelFor(parts, costPerItem: 1 << 15) { _ in
+            while true {
+                let piece = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                if piece >= pieces { return }
+                run(piece: chunk(units, part: piece, of: pieces))
+            }
+        }
+
+        func run(piece u: Range<Int>) {
             if u.isEmpty { return }
             if splitRows {
                 let lo = u.lowerBound * rowGranule, hi = min(m, u.upperBound * rowGranule)
