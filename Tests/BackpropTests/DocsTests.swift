@@ -284,9 +284,10 @@ struct DocsTests {
         }
     }
 
-    /// Relative links between the docs (`[text](other.md)`) point at files that exist.
-    @Test func relativeLinksToMarkdownFilesResolve() throws {
-        let pattern = try NSRegularExpression(pattern: #"\]\(([^)#:\s]+\.md)(#[^)]*)?\)"#)
+    /// Relative links between the docs (`[text](other.md)`) and pictures (`![text](x.svg)`)
+    /// point at files that exist.
+    @Test func relativeLinksResolve() throws {
+        let pattern = try NSRegularExpression(pattern: #"\]\(([^)#:\s]+\.(?:md|svg|png))(#[^)]*)?\)"#)
         for file in try DocSnippets.markdownFiles() {
             let url = DocSnippets.packageRoot.appendingPathComponent(file)
             let text = try String(contentsOf: url, encoding: .utf8)

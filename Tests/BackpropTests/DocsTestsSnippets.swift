@@ -22,8 +22,8 @@ fileprivate func print(_ items: Any..., separator: String = " ", terminator: Str
 // - docs/ko/tutorial/05-minima-and-saddle-points.md:14 = docs/tutorial/05-minima-and-saddle-points.md:14
 // - docs/ko/tutorial/05-minima-and-saddle-points.md:60 = docs/tutorial/05-minima-and-saddle-points.md:61
 // - docs/ko/tutorial/06-optimizers.md:15 = docs/tutorial/06-optimizers.md:16
-// - docs/ko/tutorial/07-mnist.md:40 = docs/tutorial/07-mnist.md:43
-// - docs/ko/tutorial/07-mnist.md:77 = docs/tutorial/07-mnist.md:80
+// - docs/ko/tutorial/07-mnist.md:44 = docs/tutorial/07-mnist.md:47
+// - docs/ko/tutorial/07-mnist.md:81 = docs/tutorial/07-mnist.md:84
 
 // docs/custom-operations.md:22
 extension Variable {
@@ -257,7 +257,7 @@ struct DocsSnippetTests {
             mini-batch    80 steps: w = 1.980, b = 1.007
             """##))
 
-            // docs/tutorial/03-mini-batches.md:82
+            // docs/tutorial/03-mini-batches.md:91
             let loader = DataLoader(TensorDataset(inputs: xs, targets: ys), batchSize: 32, shuffle: true, seed: 1)
             let w = Variable(0.0, dtype: .float64, requiresGrad: true)
             let b = Variable(0.0, dtype: .float64, requiresGrad: true)
@@ -453,7 +453,7 @@ struct DocsSnippetTests {
     }
 
     /// Compiled, not run.
-    func docs_tutorial_07_mnist_md_line43() throws {
+    func docs_tutorial_07_mnist_md_line47() throws {
         let (train, test) = try MNIST.load(directory: URL(fileURLWithPath: "../shared/datasets/mnist"))
         var generator = SplitMix64(seed: 1)
         let model = Sequential(
@@ -478,13 +478,13 @@ struct DocsSnippetTests {
             model.eval()
             let testBatch = test.batch(Array(0..<test.count))
             let logits = withNoGrad { model(Variable(testBatch.inputs)) }
-            let correct = zip(logits.value.argmax(axis: 1), testBatch.labels).filter { $0 == $1 }.count
-            print("epoch \(epoch): loss \(total / Double(batches)), test accuracy \(Double(correct) / Double(test.count))")
+            let testAccuracy = accuracy(logits: logits.value, labels: testBatch.labels)   // argmax == label
+            print("epoch \(epoch): loss \(total / Double(batches)), test accuracy \(testAccuracy)")
         }
     }
 
-    @Test("docs/tutorial/07-mnist.md:80") func docs_tutorial_07_mnist_md_line80() throws {
-        try DocOutput.run("docs_tutorial_07_mnist_md_line80") {
+    @Test("docs/tutorial/07-mnist.md:84") func docs_tutorial_07_mnist_md_line84() throws {
+        try DocOutput.run("docs_tutorial_07_mnist_md_line84") {
             let (train, test) = try MNIST.load(directory: URL(fileURLWithPath: "../shared/datasets/digits"))
             var generator = SplitMix64(seed: 1)
             let model = Sequential(
@@ -502,9 +502,8 @@ struct DocsSnippetTests {
             }
             let testBatch = test.batch(Array(0..<test.count))
             let logits = withNoGrad { model(Variable(testBatch.inputs)) }
-            let correct = zip(logits.value.argmax(axis: 1), testBatch.labels).filter { $0 == $1 }.count
             print(train.count, "training and", test.count, "test images")
-            print("test accuracy above 90 %:", Double(correct) / Double(test.count) > 0.9)
+            print("test accuracy above 90 %:", accuracy(logits: logits.value, labels: testBatch.labels) > 0.9)
             #expect(DocOutput.take() == DocOutput.trimmed(##"""
             1437 training and 360 test images
             test accuracy above 90 %: true
