@@ -22,8 +22,8 @@ fileprivate func print(_ items: Any..., separator: String = " ", terminator: Str
 // - docs/ko/tutorial/05-minima-and-saddle-points.md:14 = docs/tutorial/05-minima-and-saddle-points.md:14
 // - docs/ko/tutorial/05-minima-and-saddle-points.md:60 = docs/tutorial/05-minima-and-saddle-points.md:61
 // - docs/ko/tutorial/06-optimizers.md:15 = docs/tutorial/06-optimizers.md:16
-// - docs/ko/tutorial/07-mnist.md:44 = docs/tutorial/07-mnist.md:47
-// - docs/ko/tutorial/07-mnist.md:81 = docs/tutorial/07-mnist.md:84
+// - docs/ko/tutorial/07-mnist.md:57 = docs/tutorial/07-mnist.md:60
+// - docs/ko/tutorial/07-mnist.md:94 = docs/tutorial/07-mnist.md:97
 
 // docs/custom-operations.md:22
 extension Variable {
@@ -453,7 +453,7 @@ struct DocsSnippetTests {
     }
 
     /// Compiled, not run.
-    func docs_tutorial_07_mnist_md_line47() throws {
+    func docs_tutorial_07_mnist_md_line60() throws {
         let (train, test) = try MNIST.load(directory: URL(fileURLWithPath: "../shared/datasets/mnist"))
         var generator = SplitMix64(seed: 1)
         let model = Sequential(
@@ -483,8 +483,8 @@ struct DocsSnippetTests {
         }
     }
 
-    @Test("docs/tutorial/07-mnist.md:84") func docs_tutorial_07_mnist_md_line84() throws {
-        try DocOutput.run("docs_tutorial_07_mnist_md_line84") {
+    @Test("docs/tutorial/07-mnist.md:97") func docs_tutorial_07_mnist_md_line97() throws {
+        try DocOutput.run("docs_tutorial_07_mnist_md_line97") {
             let (train, test) = try MNIST.load(directory: URL(fileURLWithPath: "../shared/datasets/digits"))
             var generator = SplitMix64(seed: 1)
             let model = Sequential(
