@@ -24,7 +24,9 @@ public final class DataLoader: Sequence {
     /// Whether an incomplete last batch is skipped.
     public let dropLast: Bool
     /// The generator the shuffles are drawn from; it advances by one permutation per epoch.
-    public private(set) var generator: SplitMix64
+    /// Save `generator.state` with a checkpoint and set it back to resume the same shuffles:
+    /// `loader.generator = SplitMix64(seed: savedState)`.
+    public var generator: SplitMix64
 
     /// A loader over `dataset`; `seed` starts the shuffling generator (ignored without `shuffle`).
     public init(_ dataset: any Dataset, batchSize: Int, shuffle: Bool = false, seed: UInt64 = 0, dropLast: Bool = false) {

@@ -39,7 +39,10 @@ public final class Linear: Module {
     /// `x·Wᵀ + b` for `x` of shape `[..., inputSize]`.
     public func callAsFunction(_ input: Variable) -> Variable {
         guard input.rank >= 1, input.shape[input.rank - 1] == inputSize else {
-            fatalError("Linear: input of shape \(input.shape) does not end in inputSize \(inputSize)")
+            fatalError("Linear: input of shape \(input.shape) does not end in inputSize \(inputSize) (the layer maps \(inputSize) → \(outputSize) features, so it needs input [..., \(inputSize)])")
+        }
+        guard input.dtype == weight.dtype else {
+            fatalError("Linear: input of element type \(input.dtype) but the layer's parameters are \(weight.dtype); convert the input with converted(to: .\(weight.dtype)) or create the layer with dtype: .\(input.dtype)")
         }
         if input.rank == 1 { return self(input.reshaped([1, inputSize])).reshaped([outputSize]) }
         let product = input.matmul(weight, transposeOther: true)

@@ -173,9 +173,13 @@ func squareRootInPlace<T: TensorScalar>(_ x: UnsafeMutablePointer<T>, count: Int
     }
 }
 
-/// The groups, after checking that no parameter appears twice (it would be updated twice per
-/// step, as PyTorch refuses too).
+/// The groups, after checking that there is something to optimize (an empty list is almost
+/// always a model whose parameters were not passed) and that no parameter appears twice (it
+/// would be updated twice per step), both of which PyTorch refuses too.
 func checkedGroups(_ groups: [ParameterGroup], optimizer: String) -> [ParameterGroup] {
+    guard groups.contains(where: { !$0.parameters.isEmpty }) else {
+        fatalError("\(optimizer): got an empty parameter list (\(groups.count) group\(groups.count == 1 ? "" : "s"), no parameters); pass the model's parameters, e.g. \(optimizer)(parameters: model.parameters, ...)")
+    }
     var seen = Set<ObjectIdentifier>()
     for (g, group) in groups.enumerated() {
         for (i, p) in group.parameters.enumerated() where !seen.insert(ObjectIdentifier(p)).inserted {

@@ -5,8 +5,11 @@
 /// these, so the same seed gives the same numbers everywhere, and the same numbers as the
 /// benchmark peers in `../shared/bench` (which define the float conversion below).
 public struct SplitMix64: RandomNumberGenerator, Sendable {
+    /// The whole state of the generator: save it to resume a run's random draws exactly
+    /// (`SplitMix64(seed: saved.state)` continues where `saved` stopped).
     public var state: UInt64
 
+    /// A generator starting from `seed` (its state is the seed itself).
     public init(seed: UInt64) { state = seed }
 
     /// `state += 0x9E3779B97F4A7C15; z = state; z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
