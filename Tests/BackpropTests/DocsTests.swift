@@ -30,15 +30,15 @@ enum DocSnippets {
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let generatedFile = packageRoot.appendingPathComponent("Tests/BackpropTests/DocsTestsSnippets.swift")
-    static let skipWords: Set<String> = ["skip"]
+    static let skipWords: Set<String> = ["skip", "manifest"]
     static let knownWords = skipWords.union(["continues", "top-level", "compile-only"])
 
-    /// The markdown files under docs/, sorted by path, translations (docs/ko/...) last.
+    /// The top-level README, then the markdown files under docs/, sorted by path, translations (docs/ko/...) last.
     static func markdownFiles() throws -> [String] {
         let docs = packageRoot.appendingPathComponent("docs")
         guard let enumerator = FileManager.default.enumerator(atPath: docs.path) else { return [] }
         func isTranslation(_ path: String) -> Int { path.split(separator: "/").first?.count == 2 ? 1 : 0 }
-        return enumerator.compactMap { $0 as? String }.filter { $0.hasSuffix(".md") }
+        return ["README.md"] + enumerator.compactMap { $0 as? String }.filter { $0.hasSuffix(".md") }
             .sorted { (isTranslation($0), $0) < (isTranslation($1), $1) }.map { "docs/" + $0 }
     }
 
