@@ -130,6 +130,7 @@ import Testing
             #expect(result.passed, "\(result)", sourceLocation: sourceLocation)
         }
         check([[3]]) { $0[0].tanh().sum() }
+        check([[2, 3]]) { $0[0].tanh() * $0[0] }   // a non-scalar output is summed first
         check([[3]]) { $0[0].sigmoid().sum() }
         check([[3]]) { ($0[0] * $0[0] * $0[0]).sum() }
         check([[3]], range: (0.5, 2)) { $0[0].log().sum() + $0[0].sqrt().sum() + (1 / $0[0]).sum() }

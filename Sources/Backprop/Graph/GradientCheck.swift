@@ -77,10 +77,9 @@ public enum GradientCheck {
             let tracked = xs.map { x -> Variable in
                 x.requiresGrad ? x : Variable(x.value, requiresGrad: true)
             }
-            let y = withGradEnabled(true) { function(tracked) }
-            let scalar = y.value.count == 1 ? y : y.sum()
             let grads = withGradEnabled(true) {
-                gradients(of: scalar, withRespectTo: tracked, createGraph: true)
+                let y = function(tracked)
+                return gradients(of: y.value.count == 1 ? y : y.sum(), withRespectTo: tracked, createGraph: true)
             }
             var total: Variable? = nil
             for (g, v) in zip(grads, directions) {

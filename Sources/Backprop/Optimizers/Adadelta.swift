@@ -33,20 +33,10 @@ public final class Adadelta: Optimizer {
     }
 
     public func step() {
-        for group in parameterGroups {
-            for p in group.parameters {
-                guard let grad = p.grad else { continue }
-                checkGradient(grad, of: p, optimizer: "Adadelta")
-                let s = states.state(for: p)
-                if s.buffers.isEmpty {
-                    s.buffers["square_avg"] = Tensor.zeros(like: p.value)
-                    s.buffers["acc_delta"] = Tensor.zeros(like: p.value)
-                }
-                s.step += 1
-                switch p.dtype {
-                case .float32: update(Float.self, p, grad, s, group)
-                case .float64: update(Double.self, p, grad, s, group)
-                }
+        states.forEachUpdate(parameterGroups, optimizer: "Adadelta", makeBuffers: { p in ["square_avg": Tensor.zeros(like: p.value), "acc_delta": Tensor.zeros(like: p.value)] }) { p, grad, s, group in
+            switch p.dtype {
+            case .float32: update(Float.self, p, grad, s, group)
+            case .float64: update(Double.self, p, grad, s, group)
             }
         }
     }

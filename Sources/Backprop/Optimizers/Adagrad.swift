@@ -38,19 +38,10 @@ public final class Adagrad: Optimizer {
     }
 
     public func step() {
-        for group in parameterGroups {
-            for p in group.parameters {
-                guard let grad = p.grad else { continue }
-                checkGradient(grad, of: p, optimizer: "Adagrad")
-                let s = states.state(for: p)
-                if s.buffers.isEmpty {
-                    s.buffers["sum"] = Tensor.full(p.shape, value: initialAccumulatorValue, dtype: p.dtype)
-                }
-                s.step += 1
-                switch p.dtype {
-                case .float32: update(Float.self, p, grad, s, group)
-                case .float64: update(Double.self, p, grad, s, group)
-                }
+        states.forEachUpdate(parameterGroups, optimizer: "Adagrad", makeBuffers: { p in ["sum": Tensor.full(p.shape, value: self.initialAccumulatorValue, dtype: p.dtype)] }) { p, grad, s, group in
+            switch p.dtype {
+            case .float32: update(Float.self, p, grad, s, group)
+            case .float64: update(Double.self, p, grad, s, group)
             }
         }
     }

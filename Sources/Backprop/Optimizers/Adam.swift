@@ -47,19 +47,10 @@ public class Adam: Optimizer {
     var bufferNames: [String] { amsgrad ? ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"] : ["exp_avg", "exp_avg_sq"] }
 
     public func step() {
-        for group in parameterGroups {
-            for p in group.parameters {
-                guard let grad = p.grad else { continue }
-                checkGradient(grad, of: p, optimizer: name)
-                let s = states.state(for: p)
-                if s.buffers.isEmpty {
-                    for name in bufferNames { s.buffers[name] = Tensor.zeros(like: p.value) }
-                }
-                s.step += 1
-                switch p.dtype {
-                case .float32: update(Float.self, p, grad, s, group)
-                case .float64: update(Double.self, p, grad, s, group)
-                }
+        states.forEachUpdate(parameterGroups, optimizer: name, makeBuffers: { p in Dictionary(uniqueKeysWithValues: self.bufferNames.map { ($0, Tensor.zeros(like: p.value)) }) }) { p, grad, s, group in
+            switch p.dtype {
+            case .float32: update(Float.self, p, grad, s, group)
+            case .float64: update(Double.self, p, grad, s, group)
             }
         }
     }

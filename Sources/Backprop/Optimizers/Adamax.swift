@@ -34,20 +34,10 @@ public final class Adamax: Optimizer {
     }
 
     public func step() {
-        for group in parameterGroups {
-            for p in group.parameters {
-                guard let grad = p.grad else { continue }
-                checkGradient(grad, of: p, optimizer: "Adamax")
-                let s = states.state(for: p)
-                if s.buffers.isEmpty {
-                    s.buffers["exp_avg"] = Tensor.zeros(like: p.value)
-                    s.buffers["exp_inf"] = Tensor.zeros(like: p.value)
-                }
-                s.step += 1
-                switch p.dtype {
-                case .float32: update(Float.self, p, grad, s, group)
-                case .float64: update(Double.self, p, grad, s, group)
-                }
+        states.forEachUpdate(parameterGroups, optimizer: "Adamax", makeBuffers: { p in ["exp_avg": Tensor.zeros(like: p.value), "exp_inf": Tensor.zeros(like: p.value)] }) { p, grad, s, group in
+            switch p.dtype {
+            case .float32: update(Float.self, p, grad, s, group)
+            case .float64: update(Double.self, p, grad, s, group)
             }
         }
     }

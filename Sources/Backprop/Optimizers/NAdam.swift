@@ -46,21 +46,10 @@ public final class NAdam: Optimizer {
     }
 
     public func step() {
-        for group in parameterGroups {
-            for p in group.parameters {
-                guard let grad = p.grad else { continue }
-                checkGradient(grad, of: p, optimizer: "NAdam")
-                let s = states.state(for: p)
-                if s.buffers.isEmpty {
-                    s.buffers["exp_avg"] = Tensor.zeros(like: p.value)
-                    s.buffers["exp_avg_sq"] = Tensor.zeros(like: p.value)
-                    s.buffers["mu_product"] = Tensor(1, dtype: p.dtype)
-                }
-                s.step += 1
-                switch p.dtype {
-                case .float32: update(Float.self, p, grad, s, group)
-                case .float64: update(Double.self, p, grad, s, group)
-                }
+        states.forEachUpdate(parameterGroups, optimizer: "NAdam", makeBuffers: { p in ["exp_avg": Tensor.zeros(like: p.value), "exp_avg_sq": Tensor.zeros(like: p.value), "mu_product": Tensor(1, dtype: p.dtype)] }) { p, grad, s, group in
+            switch p.dtype {
+            case .float32: update(Float.self, p, grad, s, group)
+            case .float64: update(Double.self, p, grad, s, group)
             }
         }
     }

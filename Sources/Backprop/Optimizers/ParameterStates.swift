@@ -28,6 +28,24 @@ struct ParameterStates {
     }
 
     /// The step and buffers of one parameter by name; empty before its first update.
+    /// The walk every optimizer's `step()` shares: each parameter of each group that has a
+    /// gradient, the gradient checked against it, its state (with the buffers `makeBuffers`
+    /// creates on first use) and its step count advanced; `update` then changes one parameter.
+    mutating func forEachUpdate(_ groups: [ParameterGroup], optimizer: String,
+                                makeBuffers: (Variable) -> [String: Tensor],
+                                _ update: (Variable, Tensor, ParameterState, ParameterGroup) -> Void) {
+        for group in groups {
+            for p in group.parameters {
+                guard let grad = p.grad else { continue }
+                checkGradient(grad, of: p, optimizer: optimizer)
+                let s = state(for: p)
+                if s.buffers.isEmpty { s.buffers = makeBuffers(p) }
+                s.step += 1
+                update(p, grad, s, group)
+            }
+        }
+    }
+
     func tensors(of parameter: Variable) -> [String: Tensor] {
         guard let s = states[ObjectIdentifier(parameter)] else { return [:] }
         var dict = s.buffers

@@ -37,21 +37,13 @@ public final class SGD: Optimizer {
     }
 
     public func step() {
-        for group in parameterGroups {
-            for p in group.parameters {
-                guard let grad = p.grad else { continue }
-                checkGradient(grad, of: p, optimizer: "SGD")
-                let s = states.state(for: p)
-                s.step += 1
-                var first = false
-                if momentum != 0 && s.buffers["momentum_buffer"] == nil {
-                    s.buffers["momentum_buffer"] = Tensor.zeros(like: p.value)
-                    first = true
-                }
-                switch p.dtype {
-                case .float32: update(Float.self, p, grad, s, group, first)
-                case .float64: update(Double.self, p, grad, s, group, first)
-                }
+        states.forEachUpdate(parameterGroups, optimizer: "SGD", makeBuffers: { p in [:] }) { p, grad, s, group in
+            // PyTorch starts the momentum buffer at the first gradient itself.
+            let first = self.momentum != 0 && s.buffers["momentum_buffer"] == nil
+            if first { s.buffers["momentum_buffer"] = Tensor.zeros(like: p.value) }
+            switch p.dtype {
+            case .float32: update(Float.self, p, grad, s, group, first)
+            case .float64: update(Double.self, p, grad, s, group, first)
             }
         }
     }

@@ -1,0 +1,555 @@
+// GENERATED from the ```swift blocks of docs/**/*.md by DocsTests.swift. Do not edit:
+// change the markdown, then run scripts/extract-doc-snippets.sh.
+import Foundation
+import Testing
+import Backprop
+
+/// What the snippets print is captured (and compared with their ```text output blocks).
+fileprivate func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+    DocOutput.write(items.map { "\($0)" }.joined(separator: separator) + terminator)
+}
+
+// Not compiled yet (the APIs they use are not merged yet):
+// - README.md:21
+
+// Identical to a snippet tested below:
+// - docs/ko/tutorial/01-loss-functions.md:23 = docs/tutorial/01-loss-functions.md:23
+// - docs/ko/tutorial/01-loss-functions.md:44 = docs/tutorial/01-loss-functions.md:44
+// - docs/ko/tutorial/01-loss-functions.md:82 = docs/tutorial/01-loss-functions.md:81
+// - docs/ko/tutorial/01-loss-functions.md:100 = docs/tutorial/01-loss-functions.md:100
+// - docs/ko/tutorial/01-loss-functions.md:120 = docs/tutorial/01-loss-functions.md:120
+// - docs/ko/tutorial/02-gradient-descent.md:13 = docs/tutorial/02-gradient-descent.md:15
+// - docs/ko/tutorial/02-gradient-descent.md:53 = docs/tutorial/02-gradient-descent.md:58
+// - docs/ko/tutorial/03-mini-batches.md:28 = docs/tutorial/03-mini-batches.md:30
+// - docs/ko/tutorial/04-backpropagation.md:66 = docs/tutorial/04-backpropagation.md:68
+// - docs/ko/tutorial/05-minima-and-saddle-points.md:14 = docs/tutorial/05-minima-and-saddle-points.md:14
+// - docs/ko/tutorial/05-minima-and-saddle-points.md:60 = docs/tutorial/05-minima-and-saddle-points.md:61
+// - docs/ko/tutorial/06-optimizers.md:15 = docs/tutorial/06-optimizers.md:16
+// - docs/ko/tutorial/07-mnist.md:57 = docs/tutorial/07-mnist.md:60
+// - docs/ko/tutorial/07-mnist.md:94 = docs/tutorial/07-mnist.md:97
+
+// docs/custom-operations.md:22
+extension Variable {
+    /// `x³`, elementwise; `d x³/dx = 3x²`.
+    func cubed() -> Variable {
+        Variable.record("cubed", value * value * value, inputs: [self],
+                        derivative: "d x³/dx = 3x²") { g, _ in
+            [g * 3 * self.squared()]
+        }
+    }
+}
+
+// docs/custom-operations.md:91
+extension Variable {
+    /// `a·b + b`, elementwise with broadcasting; `∂/∂a = b`, `∂/∂b = a + 1`.
+    func timesPlusSelf(_ b: Variable) -> Variable {
+        let a = self
+        return Variable.record("timesPlusSelf", a.value * b.value + b.value, inputs: [a, b],
+                               derivative: "d(ab+b)/da = b, d(ab+b)/db = a + 1") { g, _ in
+            [a.requiresGrad ? (g * b).summed(toShape: a.shape) : nil,
+             b.requiresGrad ? (g * (a + 1)).summed(toShape: b.shape) : nil]
+        }
+    }
+}
+
+@Suite("Docs snippets")
+struct DocsSnippetTests {
+    @Test("README.md:33") func README_md_line33() throws {
+        DocOutput.run("README_md_line33") {
+            let x = Variable(Tensor([0.5, -1.0, 2.0] as [Float]), requiresGrad: true, label: "x")
+            let w = Variable(Tensor([1.5, 0.25, -0.5] as [Float]), requiresGrad: true, label: "w")
+
+            // y = Σ tanh(w ⊙ x)², an ordinary Swift expression that records the graph.
+            let y = ((w * x).tanh() * (w * x).tanh()).sum()
+            y.backward()                       // reverse mode: dy/dx and dy/dw
+
+            print(y.item())                    // the value
+            print(x.grad!)                     // ∂y/∂x = 2 tanh(wx)(1 - tanh²(wx)) · w
+            print(w.grad!)                     // ∂y/∂w = 2 tanh(wx)(1 - tanh²(wx)) · x
+            _ = DocOutput.take()
+        }
+    }
+
+    /// Compiled, not run.
+    func README_md_line50() throws {
+        var generator = SplitMix64(seed: 1)
+        let model = Sequential(
+            Linear(inputSize: 64, outputSize: 128, generator: &generator), ReLU(),
+            Linear(inputSize: 128, outputSize: 10, generator: &generator))
+        let optimizer = Adam(parameters: model.parameters, lr: 2e-3)
+
+        let digits = URL(fileURLWithPath: "Examples/MLPClassifierCore/Resources/digits")
+        let (train, test) = try MNIST.load(directory: digits)   // IDX files, pixels scaled to [0, 1]
+        for epoch in 1...30 {
+            for batch in DataLoader(train, batchSize: 32, shuffle: true, seed: UInt64(epoch)) {
+                let loss = crossEntropy(model(Variable(batch.inputs)), classes: batch.labels)
+                optimizer.zeroGrad()
+                loss.backward()
+                optimizer.step()
+            }
+        }
+        model.eval()
+        let logits = withNoGrad { model(Variable(test.inputs)) }
+        print(accuracy(logits: logits.value, labels: test.labels))
+    }
+
+    @Test("docs/custom-operations.md:47") func docs_custom_operations_md_line47() throws {
+        DocOutput.run("docs_custom_operations_md_line47") {
+            let x = Variable(Tensor([1.0, -2.0, 0.5], shape: [3]), requiresGrad: true, label: "x")
+            let y = x.cubed().sum()
+            let trace = BackwardTrace.run(y)
+            print(trace)
+            print(x.grad!.scalars(as: Double.self))    // 3x² = [3, 12, 0.75]
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            step  operation  output  ∂L/∂output  input  ∂L/∂input      local derivative
+            ----  ---------  ------  ----------  -----  -------------  ----------------
+            1     sum        v2      1           v1     [1, 1, 1]      d Σx/dx_i = 1
+            2     cubed      v1      [1, 1, 1]   x      [3, 12, 0.75]  d x³/dx = 3x²
+            [3.0, 12.0, 0.75]
+            """##))
+
+            // docs/custom-operations.md:69
+            let check = GradientCheck.run(inputs: [Tensor([0.3, -1.1, 2.0] as [Double], shape: [3])]) { v in
+                v[0].cubed().sum()
+            }
+            print(check.passed)
+            let secondOrder = GradientCheck.runSecondOrder(inputs: [Tensor([0.3, -1.1, 2.0] as [Double], shape: [3])]) { v in
+                v[0].cubed().sum()
+            }
+            print(secondOrder.passed)
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            true
+            true
+            """##))
+        }
+    }
+
+    @Test("docs/custom-operations.md:105") func docs_custom_operations_md_line105() throws {
+        DocOutput.run("docs_custom_operations_md_line105") {
+            let a = Tensor([1.0, 2.0, 3.0, 4.0, 5.0, 6.0], shape: [2, 3])
+            let b = Tensor([0.5, -1.0, 2.0], shape: [3])          // broadcast over the rows of a
+            let check = GradientCheck.run(inputs: [a, b]) { v in v[0].timesPlusSelf(v[1]) }
+            print(check.passed)
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            true
+            """##))
+        }
+    }
+
+    @Test("docs/tutorial/01-loss-functions.md:23") func docs_tutorial_01_loss_functions_md_line23() throws {
+        DocOutput.run("docs_tutorial_01_loss_functions_md_line23") {
+            let prediction = Variable(Tensor([2.5, 0.0, 2.0] as [Double], shape: [3]), requiresGrad: true)
+            let target = Variable(Tensor([3.0, -0.5, 2.0] as [Double], shape: [3]))
+            let mse = (prediction - target).squared().mean()
+            mse.backward()
+            print(mse.item(as: Double.self))   // (0.25 + 0.25 + 0) / 3
+            print(prediction.grad!)            // 2(ŷ − y)/N
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            0.16666666666666666
+            Tensor(shape: [3], dtype: float64)
+            [-0.33333, 0.333333, 0.]
+            """##))
+        }
+    }
+
+    @Test("docs/tutorial/01-loss-functions.md:44") func docs_tutorial_01_loss_functions_md_line44() throws {
+        DocOutput.run("docs_tutorial_01_loss_functions_md_line44") {
+            let prediction = Variable(Tensor([2.5, 0.0, 2.0] as [Double], shape: [3]), requiresGrad: true)
+            let target = Variable(Tensor([3.0, -0.5, 2.0] as [Double], shape: [3]))
+            let loss = mseLoss(prediction, target)                        // 0.16667
+            let perElement = mseLoss(prediction, target, reduction: .none) // [0.25, 0.25, 0]
+            print(loss.item(as: Double.self))
+            print(perElement.value.scalars(as: Double.self))
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            0.16666666666666666
+            [0.25, 0.25, 0.0]
+            """##))
+        }
+    }
+
+    @Test("docs/tutorial/01-loss-functions.md:81") func docs_tutorial_01_loss_functions_md_line81() throws {
+        DocOutput.run("docs_tutorial_01_loss_functions_md_line81") {
+            let logits = Variable(Tensor([2.0, 1.0, 0.1] as [Double], shape: [1, 3]), requiresGrad: true)
+            let trueClass = 0
+            let loss = -logits.logSoftmax(axis: 1).slice(axis: 1, trueClass..<trueClass + 1).mean()
+            loss.backward()
+            print(String(format: "loss %.4f", loss.item(as: Double.self)))
+            print(logits.grad!)                 // softmax(z) − one-hot: [0.659 − 1, 0.242, 0.099]
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            loss 0.4170
+            Tensor(shape: [1, 3], dtype: float64)
+            [[-0.34099, 0.242432, 0.098565]]
+            """##))
+        }
+    }
+
+    @Test("docs/tutorial/01-loss-functions.md:100") func docs_tutorial_01_loss_functions_md_line100() throws {
+        DocOutput.run("docs_tutorial_01_loss_functions_md_line100") {
+            let logits = Variable(Tensor([2.0, 1.0, 0.1, 0.5, 2.5, 0.3] as [Double], shape: [2, 3]), requiresGrad: true)
+            let loss = crossEntropy(logits, classes: [0, 1])   // mean over the 2 examples
+            loss.backward()
+            print(String(format: "%.4f", loss.item(as: Double.self)))
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            0.3185
+            """##))
+        }
+    }
+
+    @Test("docs/tutorial/01-loss-functions.md:120") func docs_tutorial_01_loss_functions_md_line120() throws {
+        DocOutput.run("docs_tutorial_01_loss_functions_md_line120") {
+            let z = Variable(-6.0, dtype: .float64, requiresGrad: true)
+            let squaredError = (z.sigmoid() - 1).squared()
+            squaredError.backward()
+            print(String(format: "squared error: loss %.4f, gradient %.5f", squaredError.item(as: Double.self), z.grad!.item(as: Double.self)))
+
+            z.zeroGrad()
+            let crossEntropyLoss = -z.sigmoid().log()      // −log p for the label 1
+            crossEntropyLoss.backward()
+            print(String(format: "cross-entropy: loss %.4f, gradient %.5f", crossEntropyLoss.item(as: Double.self), z.grad!.item(as: Double.self)))
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            squared error: loss 0.9951, gradient -0.00492
+            cross-entropy: loss 6.0025, gradient -0.99753
+            """##))
+        }
+    }
+
+    @Test("docs/tutorial/02-gradient-descent.md:15") func docs_tutorial_02_gradient_descent_md_line15() throws {
+        DocOutput.run("docs_tutorial_02_gradient_descent_md_line15") {
+            // Minimise L(w) = (w − 3)², whose gradient is 2(w − 3).
+            let w = Variable(0.0, dtype: .float64, requiresGrad: true, label: "w")
+            let learningRate = 0.1
+            for step in 1...5 {
+                let loss = (w - 3).squared()
+                w.zeroGrad()                                // gradients add up until cleared
+                loss.backward()
+                w.value = w.value - w.grad! * learningRate   // θ ← θ − η ∇L
+                print(step, String(format: "loss %.4f  w %.4f", loss.item(as: Double.self), w.item(as: Double.self)))
+            }
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            1 loss 9.0000  w 0.6000
+            2 loss 5.7600  w 1.0800
+            3 loss 3.6864  w 1.4640
+            4 loss 2.3593  w 1.7712
+            5 loss 1.5099  w 2.0170
+            """##))
+        }
+    }
+
+    @Test("docs/tutorial/02-gradient-descent.md:58") func docs_tutorial_02_gradient_descent_md_line58() throws {
+        DocOutput.run("docs_tutorial_02_gradient_descent_md_line58") {
+            func descend(learningRate: Double, steps: Int) -> Double {
+                let w = Variable(0.0, dtype: .float64, requiresGrad: true)
+                for _ in 0..<steps {
+                    let loss = (w - 3).squared()
+                    w.zeroGrad()
+                    loss.backward()
+                    w.value = w.value - w.grad! * learningRate
+                }
+                return w.item(as: Double.self)
+            }
+            for learningRate in [0.01, 0.1, 0.9, 1.1] {
+                print("η =", learningRate, "→ w after 20 steps:", String(format: "%.4f", descend(learningRate: learningRate, steps: 20)))
+            }
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            η = 0.01 → w after 20 steps: 0.9972
+            η = 0.1 → w after 20 steps: 2.9654
+            η = 0.9 → w after 20 steps: 2.9654
+            η = 1.1 → w after 20 steps: -112.0128
+            """##))
+        }
+    }
+
+    @Test("docs/tutorial/03-mini-batches.md:30") func docs_tutorial_03_mini_batches_md_line30() throws {
+        DocOutput.run("docs_tutorial_03_mini_batches_md_line30") {
+            var generator = SplitMix64(seed: 0)
+            let xs = Tensor.uniform([256, 1], low: -1, high: 1, dtype: .float64, using: &generator)
+            let ys = xs * 2 + 1 + Tensor.normal([256, 1], std: 0.1, dtype: .float64, using: &generator)
+
+            func fit(batchSize: Int, epochs: Int, learningRate: Double) -> String {
+                let w = Variable(0.0, dtype: .float64, requiresGrad: true)
+                let b = Variable(0.0, dtype: .float64, requiresGrad: true)
+                var shuffler = SplitMix64(seed: 1)
+                var steps = 0
+                for _ in 0..<epochs {
+                    // Fisher–Yates: a new random order of 0..<256 every epoch.
+                    var order = Array(0..<256)
+                    for i in stride(from: order.count - 1, to: 0, by: -1) {
+                        order.swapAt(i, Int(shuffler.next() % UInt64(i + 1)))
+                    }
+                    for start in stride(from: 0, to: order.count, by: batchSize) {
+                        let rows = Array(order[start..<min(start + batchSize, order.count)])
+                        let x = Variable(xs.gatherRows(rows)), y = Variable(ys.gatherRows(rows))
+                        let loss = (x * w + b - y).squared().mean()
+                        w.zeroGrad(); b.zeroGrad()
+                        loss.backward()
+                        w.value = w.value - w.grad! * learningRate
+                        b.value = b.value - b.grad! * learningRate
+                        steps += 1
+                    }
+                }
+                return String(format: "%4d steps: w = %.3f, b = %.3f", steps, w.item(as: Double.self), b.item(as: Double.self))
+            }
+
+            print("batch      ", fit(batchSize: 256, epochs: 10, learningRate: 0.1))
+            print("stochastic ", fit(batchSize: 1, epochs: 10, learningRate: 0.1))
+            print("mini-batch ", fit(batchSize: 32, epochs: 10, learningRate: 0.1))
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            batch         10 steps: w = 1.001, b = 0.915
+            stochastic  2560 steps: w = 1.988, b = 1.028
+            mini-batch    80 steps: w = 1.980, b = 1.007
+            """##))
+
+            // docs/tutorial/03-mini-batches.md:91
+            let loader = DataLoader(TensorDataset(inputs: xs, targets: ys), batchSize: 32, shuffle: true, seed: 1)
+            let w = Variable(0.0, dtype: .float64, requiresGrad: true)
+            let b = Variable(0.0, dtype: .float64, requiresGrad: true)
+            for _ in 0..<10 {                       // each pass over the loader is one epoch
+                for batch in loader {
+                    let loss = (Variable(batch.inputs) * w + b - Variable(batch.targets)).squared().mean()
+                    w.zeroGrad(); b.zeroGrad()
+                    loss.backward()
+                    w.value = w.value - w.grad! * 0.1
+                    b.value = b.value - b.grad! * 0.1
+                }
+            }
+            print(loader.batchCount, "batches per epoch")
+            print(String(format: "DataLoader: w = %.3f, b = %.3f", w.item(as: Double.self), b.item(as: Double.self)))
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            8 batches per epoch
+            DataLoader: w = 1.980, b = 1.007
+            """##))
+        }
+    }
+
+    @Test("docs/tutorial/04-backpropagation.md:68") func docs_tutorial_04_backpropagation_md_line68() throws {
+        try DocOutput.run("docs_tutorial_04_backpropagation_md_line68") {
+            let x1 = Variable(2.0, dtype: .float64, requiresGrad: true, label: "x1")
+            let x2 = Variable(0.0, dtype: .float64, requiresGrad: true, label: "x2")
+            let w1 = Variable(-3.0, dtype: .float64, requiresGrad: true, label: "w1")
+            let w2 = Variable(1.0, dtype: .float64, requiresGrad: true, label: "w2")
+            let b = Variable(6.8813735870195432, dtype: .float64, requiresGrad: true, label: "b")
+
+            let x1w1 = x1 * w1;          x1w1.label = "x1w1"
+            let x2w2 = x2 * w2;          x2w2.label = "x2w2"
+            let x1w1x2w2 = x1w1 + x2w2;  x1w1x2w2.label = "x1w1+x2w2"
+            let n = x1w1x2w2 + b;        n.label = "n"
+            let o = n.tanh();            o.label = "o"
+            print(String(format: "o = %.6f", o.item(as: Double.self)))   // 1/√2
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            o = 0.707107
+            """##))
+
+            // docs/tutorial/04-backpropagation.md:94
+            for value in [x1w1, x2w2, x1w1x2w2, n, o] { value.retainsGrad = true }   // see below
+            let trace = BackwardTrace.run(o, retainGraph: true)
+            print(trace)
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            step  operation  output     ∂L/∂output  input      ∂L/∂input  local derivative
+            ----  ---------  ---------  ----------  ---------  ---------  ----------------------------
+            1     tanh       o          1           n          0.5        d tanh(x)/dx = 1 - tanh(x)²
+            2     add        n          0.5         x1w1+x2w2  0.5        d(a+b)/da = 1, d(a+b)/db = 1
+                                                    b          0.5
+            3     add        x1w1+x2w2  0.5         x1w1       0.5        d(a+b)/da = 1, d(a+b)/db = 1
+                                                    x2w2       0.5
+            4     mul        x1w1       0.5         x1         -1.5       d(a*b)/da = b, d(a*b)/db = a
+                                                    w1         1
+            5     mul        x2w2       0.5         x2         0.5        d(a*b)/da = b, d(a*b)/db = a
+                                                    w2         0
+            """##))
+
+            // docs/tutorial/04-backpropagation.md:116
+            for leaf in [x1, w1, x2, w2, b] {
+                print(leaf.label!, String(format: "%.4f", leaf.grad!.item(as: Double.self)))
+            }
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            x1 -1.5000
+            w1 1.0000
+            x2 0.5000
+            w2 0.0000
+            b 0.5000
+            """##))
+
+            // docs/tutorial/04-backpropagation.md:150
+            let picture = GraphvizExport(o)
+            print(picture.dot.contains("value 0.7071\\lgrad 1\\l"))   // o's box shows its value and gradient
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            true
+            """##))
+
+            // docs/tutorial/04-backpropagation.md:161
+            let folder = FileManager.default.temporaryDirectory
+            try picture.write(to: folder.appendingPathComponent("neuron.dot"))
+            do {
+                try picture.render(to: folder.appendingPathComponent("neuron.svg"))
+            } catch {
+                print("no picture:", error)   // GraphvizExport.RenderError: how to install Graphviz
+            }
+            _ = DocOutput.take()
+        }
+    }
+
+    @Test("docs/tutorial/05-minima-and-saddle-points.md:14") func docs_tutorial_05_minima_and_saddle_points_md_line14() throws {
+        DocOutput.run("docs_tutorial_05_minima_and_saddle_points_md_line14") {
+            func descend(from start: Double) -> (x: Double, f: Double) {
+                let x = Variable(start, dtype: .float64, requiresGrad: true)
+                for _ in 0..<200 {
+                    let f = x.pow(4) - 3 * x.squared() + x
+                    x.zeroGrad()
+                    f.backward()
+                    x.value = x.value - x.grad! * 0.01
+                }
+                let value = x.item(as: Double.self)
+                return (value, value * value * value * value - 3 * value * value + value)
+            }
+            for start in [-2.0, -0.5, 0.5, 2.0] {
+                let end = descend(from: start)
+                print(String(format: "start %5.1f → x = %6.3f, f(x) = %.3f", start, end.x, end.f))
+            }
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            start  -2.0 → x = -1.301, f(x) = -3.514
+            start  -0.5 → x = -1.301, f(x) = -3.514
+            start   0.5 → x =  1.131, f(x) = -1.070
+            start   2.0 → x =  1.131, f(x) = -1.070
+            """##))
+        }
+    }
+
+    @Test("docs/tutorial/05-minima-and-saddle-points.md:61") func docs_tutorial_05_minima_and_saddle_points_md_line61() throws {
+        DocOutput.run("docs_tutorial_05_minima_and_saddle_points_md_line61") {
+            func descend(fromX x0: Double, y y0: Double, steps: Int) -> String {
+                let p = Variable(Tensor([x0, y0], shape: [2]), requiresGrad: true)
+                for _ in 0..<steps {
+                    let x = p.slice(axis: 0, 0..<1), y = p.slice(axis: 0, 1..<2)
+                    let f = (x.squared() - y.squared()).sum()
+                    p.zeroGrad()
+                    f.backward()
+                    p.value = p.value - p.grad! * 0.1
+                }
+                let q = p.value.scalars(as: Double.self)
+                return String(format: "(%.4g, %.4g) → (%.4g, %.4g), f = %.4g", x0, y0, q[0], q[1], q[0] * q[0] - q[1] * q[1])
+            }
+            print(descend(fromX: 1, y: 0, steps: 50))
+            print(descend(fromX: 1, y: 1e-6, steps: 50))
+            print(descend(fromX: 1, y: 1e-6, steps: 100))
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            (1, 0) → (1.427e-05, 0), f = 2.037e-10
+            (1, 1e-06) → (1.427e-05, 0.0091), f = -8.282e-05
+            (1, 1e-06) → (2.037e-10, 82.82), f = -6859
+            """##))
+        }
+    }
+
+    @Test("docs/tutorial/06-optimizers.md:16") func docs_tutorial_06_optimizers_md_line16() throws {
+        DocOutput.run("docs_tutorial_06_optimizers_md_line16") {
+            /// Runs `steps` steps of `optimizer` on the Rosenbrock function from (−1.5, 2).
+            func minimizeRosenbrock(steps: Int, _ makeOptimizer: ([Variable]) -> any Optimizer) -> String {
+                let p = Variable(Tensor([-1.5, 2.0] as [Double], shape: [2]), requiresGrad: true, label: "p")
+                let optimizer = makeOptimizer([p])
+                var loss = 0.0
+                for _ in 0..<steps {
+                    optimizer.zeroGrad()
+                    let x = p.slice(axis: 0, 0..<1), y = p.slice(axis: 0, 1..<2)
+                    let f = ((1 - x).squared() + 100 * (y - x.squared()).squared()).sum()
+                    f.backward()
+                    optimizer.step()
+                    loss = f.item(as: Double.self)
+                }
+                let q = p.value.scalars(as: Double.self)
+                return String(format: "(%.3f, %.3f), f = %.4f", q[0], q[1], loss)
+            }
+            print("plain SGD:", minimizeRosenbrock(steps: 2000) { SGD(parameters: $0, lr: 1e-4) })
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            plain SGD: (-1.309, 1.722), f = 5.3383
+            """##))
+
+            // docs/tutorial/06-optimizers.md:58
+            print("momentum:", minimizeRosenbrock(steps: 2000) { SGD(parameters: $0, lr: 1e-4, momentum: 0.9) })
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            momentum: (0.560, 0.312), f = 0.1942
+            """##))
+
+            // docs/tutorial/06-optimizers.md:79
+            print("Nesterov:", minimizeRosenbrock(steps: 2000) { SGD(parameters: $0, lr: 1e-4, momentum: 0.9, nesterov: true) })
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            Nesterov: (0.558, 0.309), f = 0.1960
+            """##))
+
+            // docs/tutorial/06-optimizers.md:101
+            print("Adagrad:", minimizeRosenbrock(steps: 2000) { Adagrad(parameters: $0, lr: 0.5) })
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            Adagrad: (0.630, 0.396), f = 0.1370
+            """##))
+
+            // docs/tutorial/06-optimizers.md:120
+            print("RMSprop:", minimizeRosenbrock(steps: 2000) { RMSprop(parameters: $0, lr: 1e-2) })
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            RMSprop: (0.938, 0.895), f = 0.0243
+            """##))
+
+            // docs/tutorial/06-optimizers.md:146
+            print("Adam:", minimizeRosenbrock(steps: 2000) { Adam(parameters: $0, lr: 0.05) })
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            Adam: (1.000, 1.000), f = 0.0000
+            """##))
+        }
+    }
+
+    /// Compiled, not run.
+    func docs_tutorial_07_mnist_md_line60() throws {
+        let (train, test) = try MNIST.load(directory: URL(fileURLWithPath: "../shared/datasets/mnist"))
+        var generator = SplitMix64(seed: 1)
+        let model = Sequential(
+            Linear(inputSize: 784, outputSize: 256, generator: &generator), ReLU(),
+            Linear(inputSize: 256, outputSize: 128, generator: &generator), ReLU(),
+            Linear(inputSize: 128, outputSize: 10, generator: &generator))
+        let optimizer = Adam(parameters: model.parameters, lr: 1e-3)
+        let loader = DataLoader(train, batchSize: 128, shuffle: true, seed: 2, dropLast: false)
+
+        for epoch in 1...5 {
+            model.train()
+            var total = 0.0, batches = 0
+            for batch in loader {
+                let logits = model(Variable(batch.inputs))
+                let loss = crossEntropy(logits, classes: batch.labels)
+                optimizer.zeroGrad()
+                loss.backward()
+                optimizer.step()
+                total += loss.item(as: Double.self)
+                batches += 1
+            }
+            model.eval()
+            let testBatch = test.batch(Array(0..<test.count))
+            let logits = withNoGrad { model(Variable(testBatch.inputs)) }
+            let testAccuracy = accuracy(logits: logits.value, labels: testBatch.labels)   // argmax == label
+            print("epoch \(epoch): loss \(total / Double(batches)), test accuracy \(testAccuracy)")
+        }
+    }
+
+    @Test("docs/tutorial/07-mnist.md:97") func docs_tutorial_07_mnist_md_line97() throws {
+        try DocOutput.run("docs_tutorial_07_mnist_md_line97") {
+            let (train, test) = try MNIST.load(directory: URL(fileURLWithPath: "../shared/datasets/digits"))
+            var generator = SplitMix64(seed: 1)
+            let model = Sequential(
+                Linear(inputSize: 64, outputSize: 32, generator: &generator), ReLU(),
+                Linear(inputSize: 32, outputSize: 10, generator: &generator))
+            let optimizer = Adam(parameters: model.parameters, lr: 1e-2)
+            let loader = DataLoader(train, batchSize: 64, shuffle: true, seed: 2)
+            for _ in 1...10 {
+                for batch in loader {
+                    let loss = crossEntropy(model(Variable(batch.inputs)), classes: batch.labels)
+                    optimizer.zeroGrad()
+                    loss.backward()
+                    optimizer.step()
+                }
+            }
+            let testBatch = test.batch(Array(0..<test.count))
+            let logits = withNoGrad { model(Variable(testBatch.inputs)) }
+            print(train.count, "training and", test.count, "test images")
+            print("test accuracy above 90 %:", accuracy(logits: logits.value, labels: testBatch.labels) > 0.9)
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            1437 training and 360 test images
+            test accuracy above 90 %: true
+            """##))
+        }
+    }
+}
