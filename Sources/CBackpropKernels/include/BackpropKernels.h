@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 #include "BackpropVectorMath.h"
+#include "BackpropVectorKernels.h"
 
 #ifdef __cplusplus
 extern "C" {
