@@ -95,6 +95,8 @@ func runW3(threads: [Int], maxSize: Int) -> [String: Any] {
 
 struct W1Run {
     var epochSeconds: [Double] = [], epochCPU: [Double] = [], epochLoss: [Double] = []
+    /// Resident memory after each epoch and the process's peak so far, in MiB.
+    var epochRSS: [Double] = [], epochPeakRSS: [Double] = []
     var firstLoss = 0.0, testAccuracy = 0.0
     var model: Sequential
 }
@@ -135,6 +137,8 @@ func trainW1(_ data: MNISTData, epochs: Int = 5, batch: Int = 128) -> W1Run {
         run.epochSeconds.append(now() - t0)
         run.epochCPU.append(cpuTime() - c0)
         run.epochLoss.append(lossSum / Double(n))
+        run.epochRSS.append(currentRSSMiB())
+        run.epochPeakRSS.append(peakRSSMiB())
     }
     run.testAccuracy = accuracy(model, data.test.inputs, data.test.labels)
     return run
@@ -204,4 +208,18 @@ func runW1(_ data: MNISTData, threads: [Int], runs: Int, inference: Bool) -> [St
     }
     return ["workload": "W1", "impl": "backprop-swift", "steps_per_epoch": steps, "flops_per_epoch": flops,
             "runs": runs, "results": results, "peak_rss_mib": peakRSSMiB()]
+}
+
+/// W6 (memory): W1's training run continued for many epochs, with the resident memory after
+/// each epoch. Graphs and buffers must be freed every step, so memory stays flat after the
+/// first epoch has warmed the buffer pool: the growth from epoch 2 to the last is reported.
+func runMemory(_ data: MNISTData, epochs: Int) -> [String: Any] {
+    let run = trainW1(data, epochs: epochs)
+    for (e, (rss, peak)) in zip(run.epochRSS, run.epochPeakRSS).enumerated() {
+        say("W6 epoch \(e + 1): loss \(fmt(run.epochLoss[e], 4)), RSS \(fmt(rss, 1)) MiB, peak \(fmt(peak, 1)) MiB")
+    }
+    let growth = (run.epochPeakRSS.last ?? 0) - (run.epochPeakRSS.count > 1 ? run.epochPeakRSS[1] : 0)
+    return ["workload": "W6", "impl": "backprop", "epochs": epochs,
+            "rss_mib_per_epoch": run.epochRSS, "peak_rss_mib_per_epoch": run.epochPeakRSS,
+            "peak_growth_after_epoch2_mib": growth, "test_acc": run.testAccuracy, "machine": machineInfo()]
 }

@@ -1,9 +1,11 @@
 // Backprop's side of the benchmark workloads in ../shared/bench/WORKLOADS.md.
 //
-//   swift run -c release benchmarks [W1 W2 W3 W5 ...] [--threads 1,2] [--runs N] [--repeats N]
-//                                   [--w3-max SIZE] [--json FILE] [--mnist DIR]
+//   swift run -c release benchmarks [W1 W2 W3 W5 W6 ...] [--threads 1,2] [--runs N] [--repeats N]
+//                                   [--w3-max SIZE] [--json FILE] [--mnist DIR] [--w6-epochs N]
 //
-// W5 (inference) runs on the network W1 trained, so asking for W5 runs W1. Each workload
+// W5 (inference) runs on the network W1 trained, so asking for W5 runs W1. W6 (memory, not in
+// WORKLOADS.md) trains W1's network for --w6-epochs epochs (default 20) and reports the
+// resident memory after each: it must stay flat. Each workload
 // prints its progress, then a summary table; --json appends one JSON line per workload in the
 // peers' format (shared/bench/peers/common.py), plus check values and peak RSS.
 import Backprop
@@ -12,7 +14,7 @@ import Foundation
 markStart()
 var wanted: [String] = []
 var threads = [1, 2]
-var runs = 1, repeats = 5, w3Max = 4096, w2Steps = 10_000
+var runs = 1, repeats = 5, w3Max = 4096, w2Steps = 10_000, w6Epochs = 20
 var jsonPath: String? = nil
 var mnistDirectory = "../shared/datasets/mnist"
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
@@ -29,11 +31,12 @@ while let a = arguments.next() {
     case "--w2-steps": w2Steps = Int(value())!
     case "--json": jsonPath = value()
     case "--mnist": mnistDirectory = value()
+    case "--w6-epochs": w6Epochs = Int(value())!
     case "-h", "--help":
-        print("usage: benchmarks [W1 W2 W3 W5 ...] [--threads 1,2] [--runs N] [--repeats N] [--w3-max SIZE] [--json FILE] [--mnist DIR]")
+        print("usage: benchmarks [W1 W2 W3 W5 W6 ...] [--threads 1,2] [--runs N] [--repeats N] [--w3-max SIZE] [--json FILE] [--mnist DIR] [--w6-epochs N]")
         exit(0)
     default:
-        guard ["W1", "W2", "W3", "W5"].contains(a.uppercased()) else { fatalError("benchmarks: unknown argument \(a)") }
+        guard ["W1", "W2", "W3", "W5", "W6"].contains(a.uppercased()) else { fatalError("benchmarks: unknown argument \(a)") }
         wanted.append(a.uppercased())
     }
 }
@@ -72,6 +75,14 @@ if wanted.contains("W1") || wanted.contains("W5") {
         }
     }
     table.append(("W1 peak RSS (MiB)", "-", fmt(peakRSSMiB(), 1)))
+}
+if wanted.contains("W6") {
+    let data: MNISTData
+    do { data = try MNISTData.load(directory: mnistDirectory) } catch { fatalError("benchmarks: \(error)") }
+    let r = runMemory(data, epochs: w6Epochs)
+    records.append(r)
+    let peaks = r["peak_rss_mib_per_epoch"] as! [Double]
+    table.append(("W6 peak RSS per epoch (MiB)", "\(Threading.threadCount)", "epoch 1: \(fmt(peaks.first ?? 0, 1)), 2: \(fmt(peaks.count > 1 ? peaks[1] : 0, 1)), \(peaks.count): \(fmt(peaks.last ?? 0, 1)); growth after epoch 2: \(fmt(r["peak_growth_after_epoch2_mib"] as! Double, 1))"))
 }
 if wanted.contains("W3") {
     let r = runW3(threads: threads, maxSize: w3Max)
