@@ -4,8 +4,11 @@ import Synchronization
 /// gradients. Handed to the observer of ``Variable/backward(_:retainGraph:createGraph:observer:)``
 /// (the teaching trace prints these).
 public struct BackwardStep {
+    /// The operation this step ran backward through.
     public let operation: Operation
+    /// The operation's output, whose gradient arrived.
     public let output: Variable
+    /// The gradient of the loss with respect to ``output`` (the upstream gradient).
     public let upstream: Tensor
     /// One entry per input of the operation; `nil` where the input gets no gradient.
     public let inputGradients: [Tensor?]

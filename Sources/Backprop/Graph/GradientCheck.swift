@@ -11,6 +11,7 @@
 /// assert(result.passed)
 /// ```
 public enum GradientCheck {
+    /// The outcome of a gradient check.
     public struct Result: CustomStringConvertible, Sendable {
         /// Largest `|analytic - numeric|` over all checked elements.
         public let maxAbsoluteError: Double

@@ -13,10 +13,10 @@ import Synchronization
 /// y.backward()
 /// print(x.grad!)               // dy/dx = 2x = [4, 6]
 /// ```
-// Stored properties are marked `@exclusivity(unchecked)`: the graph is read and written by one
-// thread at a time, and the runtime's dynamic exclusivity bookkeeping (a thread-local access set
-// per property access) was about a tenth of the time of a small network's training step.
 public final class Variable {
+    // Stored properties are marked `@exclusivity(unchecked)`: the graph is read and written by
+    // one thread at a time, and the runtime's dynamic exclusivity bookkeeping (a thread-local
+    // access set per property access) was about a tenth of a small network's training step.
     /// The value computed in the forward pass.
     @exclusivity(unchecked) public var value: Tensor
     /// Whether gradients flow to this variable (parameters and inputs one differentiates by).
@@ -61,8 +61,11 @@ public final class Variable {
         self.init(Tensor(scalar, dtype: dtype), requiresGrad: requiresGrad, label: label)
     }
 
+    /// The shape of ``value``.
     public var shape: [Int] { value.shape }
+    /// The element type of ``value``.
     public var dtype: DType { value.dtype }
+    /// The number of axes of ``value``.
     public var rank: Int { value.rank }
     /// Whether this variable was made by an operation (rather than created directly).
     public var isLeaf: Bool { creator == nil }

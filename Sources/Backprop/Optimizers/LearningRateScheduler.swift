@@ -41,12 +41,15 @@ extension LearningRateScheduler {
 
 /// Multiplies the rate by `gamma` every `stepSize` epochs: `lr = base · γ^⌊epoch / stepSize⌋`.
 public final class StepLR: LearningRateScheduler {
+    /// The optimizer whose learning rates this scheduler sets.
     public let optimizer: any Optimizer
+    /// Each parameter group's learning rate when the scheduler was created.
     public let baseLearningRates: [Double]
     /// The number of epochs between decays.
     public let stepSize: Int
     /// The factor applied at each decay.
     public let gamma: Double
+    /// The current epoch; setting it applies that epoch's learning rate.
     public var epoch = 0 { didSet { apply() } }
 
     /// Creates the scheduler and applies the rate of epoch 0.
@@ -64,10 +67,13 @@ public final class StepLR: LearningRateScheduler {
 
 /// Multiplies the rate by `gamma` every epoch: `lr = base · γ^epoch`.
 public final class ExponentialLR: LearningRateScheduler {
+    /// The optimizer whose learning rates this scheduler sets.
     public let optimizer: any Optimizer
+    /// Each parameter group's learning rate when the scheduler was created.
     public let baseLearningRates: [Double]
     /// The factor applied at each decay.
     public let gamma: Double
+    /// The current epoch; setting it applies that epoch's learning rate.
     public var epoch = 0 { didSet { apply() } }
 
     /// Creates the scheduler and applies the rate of epoch 0.
@@ -85,12 +91,15 @@ public final class ExponentialLR: LearningRateScheduler {
 /// (SGDR without restarts, PyTorch's `CosineAnnealingLR`):
 /// `lr = η_min + (base - η_min) · (1 + cos(π · epoch / T_max)) / 2`.
 public final class CosineAnnealingLR: LearningRateScheduler {
+    /// The optimizer whose learning rates this scheduler sets.
     public let optimizer: any Optimizer
+    /// Each parameter group's learning rate when the scheduler was created.
     public let baseLearningRates: [Double]
     /// The number of epochs of half a cosine period (`T_max`).
     public let maxEpochs: Int
     /// The rate reached after `maxEpochs` (`eta_min`).
     public let minimumLearningRate: Double
+    /// The current epoch; setting it applies that epoch's learning rate.
     public var epoch = 0 { didSet { apply() } }
 
     /// Creates the scheduler and applies the rate of epoch 0.
@@ -112,7 +121,9 @@ public final class CosineAnnealingLR: LearningRateScheduler {
 /// `totalEpochs` epochs, then keeps it (PyTorch's `LinearLR`; defaults 1/3, 1, 5):
 /// `lr = base · (s + (e - s) · min(epoch, T) / T)`.
 public final class LinearWarmup: LearningRateScheduler {
+    /// The optimizer whose learning rates this scheduler sets.
     public let optimizer: any Optimizer
+    /// Each parameter group's learning rate when the scheduler was created.
     public let baseLearningRates: [Double]
     /// The multiple of the base rate at epoch 0.
     public let startFactor: Double
@@ -120,6 +131,7 @@ public final class LinearWarmup: LearningRateScheduler {
     public let endFactor: Double
     /// The number of epochs the ramp lasts.
     public let totalEpochs: Int
+    /// The current epoch; setting it applies that epoch's learning rate.
     public var epoch = 0 { didSet { apply() } }
 
     /// Creates the scheduler and applies the rate of epoch 0.
