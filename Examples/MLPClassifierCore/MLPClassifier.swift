@@ -184,19 +184,25 @@ public enum MLPClassifier {
         log("\nconfusion matrix on the test set (rows: true class, columns: predicted):")
         log(confusion.description)
 
-        // Files: the model (safetensors, PyTorch state_dict names), the curves, the history.
+        // Files: the model (safetensors, PyTorch state_dict names), its logits on the test set
+        // (for Tests/Interop/pytorch_logits.py to compare with PyTorch's), the curves, the history.
         let modelURL = out.appendingPathComponent("model.safetensors")
+        let logitsURL = out.appendingPathComponent("test_logits.safetensors")
         let curvesURL = out.appendingPathComponent("curves.svg")
         let historyURL = out.appendingPathComponent("history.csv")
         let metadata = ["architecture": ([inputSize] + hidden + [classCount]).map(String.init).joined(separator: "-"),
                         "activation": "relu", "data": dataName, "epochs": String(epochs),
                         "test_accuracy": String(format: "%.4f", confusion.accuracy)]
         try SafeTensors.write(model.stateDict(), metadata: metadata, to: modelURL)
+        model.eval()
+        let testLogits = withNoGrad { model(Variable(test.inputs)).value }
+        model.train()
+        try SafeTensors.write(["logits": testLogits], metadata: ["images": "test"], to: logitsURL)
         try SVGPlot.writeSideBySide([history.lossPlot(logScale: true), history.accuracyPlot()], to: curvesURL)
         try Data(history.csv().utf8).write(to: historyURL, options: .atomic)
-        log("\nwrote \(modelURL.path), \(curvesURL.path), \(historyURL.path)")
+        log("\nwrote \(modelURL.path), \(logitsURL.path), \(curvesURL.path), \(historyURL.path)")
 
         return RunResult(testAccuracy: confusion.accuracy, trainSeconds: trainSeconds, epochs: epochs,
-                         history: history, confusion: confusion, files: [modelURL, curvesURL, historyURL])
+                         history: history, confusion: confusion, files: [modelURL, logitsURL, curvesURL, historyURL])
     }
 }

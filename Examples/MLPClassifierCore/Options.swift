@@ -111,7 +111,7 @@ public let usage = """
       --threads N             threads for the kernels (default: all cores)
 
     OUTPUT
-      --out DIR               where to write model.safetensors, curves.svg, history.csv
+      --out DIR               where to write model.safetensors, test_logits.safetensors, curves.svg, history.csv
                               (default out/mlp-classifier, which git ignores)
       --no-progress           no progress bar
       --help                  show this text

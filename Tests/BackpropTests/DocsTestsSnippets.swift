@@ -80,8 +80,9 @@ struct DocsSnippetTests {
 
         let digits = URL(fileURLWithPath: "Examples/MLPClassifierCore/Resources/digits")
         let (train, test) = try MNIST.load(directory: digits)   // IDX files, pixels scaled to [0, 1]
-        for epoch in 1...30 {
-            for batch in DataLoader(train, batchSize: 32, shuffle: true, seed: UInt64(epoch)) {
+        let loader = DataLoader(train, batchSize: 32, shuffle: true, seed: 2)   // a new shuffle each epoch
+        for _ in 1...30 {
+            for batch in loader {
                 let loss = crossEntropy(model(Variable(batch.inputs)), classes: batch.labels)
                 optimizer.zeroGrad()
                 loss.backward()

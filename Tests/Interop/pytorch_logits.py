@@ -31,22 +31,11 @@ overrides it). With a Python that has torch and numpy::
         --images ../shared/datasets/mnist
 
 That checks that PyTorch, given the saved weights, gets exactly the test accuracy the example
-reported. The example writes no logits file; to compare the logits too, write Backprop's logits
-on the test images with a few lines of Swift (a test or a small executable target)::
-
-    var g = SplitMix64(seed: 0)   // any seed: the weights are replaced by the file's
-    let model = Sequential(Linear(inputSize: 784, outputSize: 256, generator: &g), ReLU(),
-                           Linear(inputSize: 256, outputSize: 128, generator: &g), ReLU(),
-                           Linear(inputSize: 128, outputSize: 10, generator: &g))
-    try model.loadStateDict(SafeTensors.read(from: URL(fileURLWithPath: "mnist-run/model.safetensors")).tensors)
-    let test = try MNIST.load(directory: URL(fileURLWithPath: "../shared/datasets/mnist")).test
-    let logits = withNoGrad { model(Variable(test.inputs)) }.value
-    try SafeTensors.write(["logits": logits], to: URL(fileURLWithPath: "mnist-run/logits.safetensors"))
-
-and pass them::
+reported. The example also writes Backprop's logits on the test images
+(``test_logits.safetensors``, tensor "logits"); to compare the logits themselves::
 
     python3 Tests/Interop/pytorch_logits.py --model mnist-run/model.safetensors \
-        --images ../shared/datasets/mnist --logits mnist-run/logits.safetensors
+        --images ../shared/datasets/mnist --logits mnist-run/test_logits.safetensors
 
 (``--split train`` uses the training images instead of t10k; ``--float64`` computes PyTorch's
 logits in double precision, which measures Backprop's float32 rounding alone.)
