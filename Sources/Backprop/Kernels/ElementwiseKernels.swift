@@ -13,7 +13,7 @@ enum ElementwiseKernels {
     /// `out[i] = f(x[i])` over `count` contiguous elements, split over threads when large.
     @inline(__always)
     static func map<T: TensorScalar, F: UnaryFunction>(_ x: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>, count: Int, _ f: F) {
-        let parts = count >= 1 << 17 ? Threading.threadCount : 1
+        let parts = count >= 1 << 15 ? Threading.threadCount : 1
         parallelFor(parts, costPerItem: 1 << 16) { part in
             for i in chunk(count, part: part, of: parts) { out[i] = f(x[i]) }
         }
@@ -30,7 +30,7 @@ enum ElementwiseKernels {
         _ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>, count: Int, row: Int,
         _ pattern: Pattern, _ f: F
     ) {
-        let parts = count >= 1 << 17 ? Threading.threadCount : 1
+        let parts = count >= 1 << 15 ? Threading.threadCount : 1
         parallelFor(parts, costPerItem: 1 << 16) { part in
             let range = chunk(pattern == .rowRight ? count / row : count, part: part, of: parts)
             switch pattern {

@@ -75,7 +75,7 @@ func tanhFloat4(_ x: SIMD4<Float>) -> SIMD4<Float> {
 enum FastMathKernels {
     /// `out[i] = tanh(x[i])` for `Float`, four at a time, split over threads when large.
     static func tanh(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count: Int) {
-        let parts = count >= 1 << 16 ? Threading.threadCount : 1
+        let parts = count >= 1 << 14 ? Threading.threadCount : 1
         parallelFor(parts, costPerItem: 1 << 16) { part in
             let range = chunk(count, part: part, of: parts)
             var i = range.lowerBound

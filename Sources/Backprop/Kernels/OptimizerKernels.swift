@@ -15,7 +15,7 @@ enum OptimizerKernels {
         firstMoment m: UnsafeMutablePointer<Float>, secondMoment v: UnsafeMutablePointer<Float>, count n: Int,
         stepSize: Float, correction2: Float, oneMinusBeta1: Float, beta2: Float, oneMinusBeta2: Float, eps: Float
     ) {
-        let parts = n >= 1 << 16 ? Threading.threadCount : 1
+        let parts = n >= 1 << 14 ? Threading.threadCount : 1
         parallelFor(parts, costPerItem: 1 << 16) { part in
             let range = chunk(n, part: part, of: parts)
             bp_adam_f32(w + range.lowerBound, g + range.lowerBound, m + range.lowerBound, v + range.lowerBound,

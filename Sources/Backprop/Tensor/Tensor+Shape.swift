@@ -132,11 +132,20 @@ extension Tensor {
         var outShape = shape
         outShape[0] = indices.count
         let out = Tensor(uninitializedShape: outShape, dtype: dtype)
-        for (r, i) in indices.enumerated() {
-            guard i >= 0 && i < shape[0] else {
-                fatalError("gatherRows: index \(i) is out of range for \(shape[0]) rows (shape \(shape))")
+        for i in indices where i < 0 || i >= shape[0] {
+            fatalError("gatherRows: index \(i) is out of range for \(shape[0]) rows (shape \(shape))")
+        }
+        // Large gathers (a batch of images) copy their rows on several threads, in fixed chunks.
+        let rows = indices.count
+        let parts = rows * rowSize >= 1 << 17 ? Swift.min(Threading.threadCount, rows) : 1
+        let destination = out.buffer.raw
+        indices.withUnsafeBufferPointer { indices in
+            parallelFor(parts, costPerItem: 1 << 16) { part in
+                for r in chunk(rows, part: part, of: parts) {
+                    destination.advanced(by: r * rowSize).copyMemory(
+                        from: bytes(indices[r] * (rowSize / dtype.byteSize)), byteCount: rowSize)
+                }
             }
-            out.buffer.raw.advanced(by: r * rowSize).copyMemory(from: bytes(i * (rowSize / dtype.byteSize)), byteCount: rowSize)
         }
         return out
     }

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include "BackpropVectorMath.h"
 #include "BackpropVectorKernels.h"
+#include "BackpropThreadPool.h"
 
 #ifdef __cplusplus
 extern "C" {
