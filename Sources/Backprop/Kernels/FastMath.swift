@@ -10,35 +10,11 @@
 /// `a - a³/3 + 2a⁵/15 - 17a⁷/315` avoids the cancellation in `1 - 2/(e^(2a) + 1)`.
 @inline(__always)
 func tanhFloat(_ x: Float) -> Float {
-    let a = Double(Swift.min(Swift.abs(x), 9.1))
-    let y = 2 * a
-    let magic = 6755399441055744.0                         // 1.5 · 2^52: adding it rounds to an integer
-    let shifted = y * 1.4426950408889634 + magic
-    let n = shifted - magic
-    let r = (y - n * 0.6931471805598903) - n * 5.497923018708371e-14   // ln 2 split in two parts
-    var p = 1.0 / 39916800
-    p = p * r + 1.0 / 3628800
-    p = p * r + 1.0 / 362880
-    p = p * r + 1.0 / 40320
-    p = p * r + 1.0 / 5040
-    p = p * r + 1.0 / 720
-    p = p * r + 1.0 / 120
-    p = p * r + 1.0 / 24
-    p = p * r + 1.0 / 6
-    p = p * r + 0.5
-    p = p * r + 1
-    p = p * r + 1
-    // 2^n from the integer left in the low bits of `shifted`.
-    let scale = Double(bitPattern: (shifted.bitPattern &- magic.bitPattern &+ 1023) << 52)
-    let large = 1 - 2 / (p * scale + 1)
-    let a2 = a * a
-    let small = a * (1 + a2 * (-1.0 / 3 + a2 * (2.0 / 15 + a2 * (-17.0 / 315))))
-    let t = Float(a < 0x1p-5 ? small : large)
-    return x.sign == .minus ? -t : t
+    tanhFloat4(SIMD4(repeating: x))[0]
 }
 
-/// ``tanhFloat(_:)`` on four lanes at once with Swift SIMD types (SSE-wide on baseline x86-64),
-/// the same operations in the same order, so it gives bit-identical results lane by lane.
+/// ``tanhFloat(_:)`` on four lanes at once with Swift SIMD types (SSE-wide on baseline x86-64);
+/// the scalar function is this one on a splatted vector, so both give identical results.
 @inline(__always)
 func tanhFloat4(_ x: SIMD4<Float>) -> SIMD4<Float> {
     let ax = unsafeBitCast(unsafeBitCast(x, to: SIMD4<UInt32>.self) & 0x7FFF_FFFF, to: SIMD4<Float>.self)
