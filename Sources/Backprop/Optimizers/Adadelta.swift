@@ -9,7 +9,7 @@
 /// w ← w - lr · Δ
 /// ```
 /// Defaults as PyTorch: `lr = 1.0`, `rho = 0.9`, `eps = 1e-6`.
-public final class Adadelta: Optimizer {
+public final class Adadelta: ElementwiseOptimizer {
     public var parameterGroups: [ParameterGroup]
     /// The decay of the running averages.
     public let rho: Double
@@ -32,16 +32,12 @@ public final class Adadelta: Optimizer {
         self.eps = eps
     }
 
-    public func step() {
-        states.forEachUpdate(parameterGroups, optimizer: "Adadelta", makeBuffers: { p in ["square_avg": Tensor.zeros(like: p.value), "acc_delta": Tensor.zeros(like: p.value)] }) { p, grad, s, group in
-            switch p.dtype {
-            case .float32: update(Float.self, p, grad, s, group)
-            case .float64: update(Double.self, p, grad, s, group)
-            }
-        }
-    }
+    var name: String { "Adadelta" }
+    var bufferNames: [String] { ["square_avg", "acc_delta"] }
 
-    private func update<T: TensorScalar>(_: T.Type, _ p: Variable, _ grad: Tensor, _ s: ParameterState, _ group: ParameterGroup) {
+    public func step() { updateEachParameter() }
+
+    func update<T: TensorScalar>(_: T.Type, _ p: Variable, _ grad: Tensor, _ s: ParameterState, _ group: ParameterGroup) {
         let n = p.value.count
         let w = p.value.uniquePointer(T.self)
         let v = s.pointer("square_avg", T.self), u = s.pointer("acc_delta", T.self)
@@ -65,9 +61,7 @@ public final class Adadelta: Optimizer {
         }
     }
 
-    public func stateDict() -> [String: Tensor] { states.stateDict(of: self) }
-    public func loadStateDict(_ state: [String: Tensor]) throws {
-        try states.load(state, into: self, bufferNames: ["square_avg", "acc_delta"])
-    }
+    public func stateDict() -> [String: Tensor] { savedState() }
+    public func loadStateDict(_ state: [String: Tensor]) throws { try restoreState(state) }
     public func state(of parameter: Variable) -> [String: Tensor] { states.tensors(of: parameter) }
 }

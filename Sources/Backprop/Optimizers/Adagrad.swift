@@ -7,7 +7,7 @@
 /// w ← w - lr / (1 + (t - 1) · lrDecay) · g / (√s + ε)
 /// ```
 /// Defaults as PyTorch: `lr = 1e-2`, `lrDecay = 0`, `initialAccumulatorValue = 0`, `eps = 1e-10`.
-public final class Adagrad: Optimizer {
+public final class Adagrad: ElementwiseOptimizer {
     public var parameterGroups: [ParameterGroup]
     /// The learning-rate decay per step.
     public let lrDecay: Double
@@ -37,16 +37,15 @@ public final class Adagrad: Optimizer {
         self.eps = eps
     }
 
-    public func step() {
-        states.forEachUpdate(parameterGroups, optimizer: "Adagrad", makeBuffers: { p in ["sum": Tensor.full(p.shape, value: self.initialAccumulatorValue, dtype: p.dtype)] }) { p, grad, s, group in
-            switch p.dtype {
-            case .float32: update(Float.self, p, grad, s, group)
-            case .float64: update(Double.self, p, grad, s, group)
-            }
-        }
+    var name: String { "Adagrad" }
+    var bufferNames: [String] { ["sum"] }
+    func makeBuffers(for parameter: Variable) -> [String: Tensor] {
+        ["sum": Tensor.full(parameter.shape, value: initialAccumulatorValue, dtype: parameter.dtype)]
     }
 
-    private func update<T: TensorScalar>(_: T.Type, _ p: Variable, _ grad: Tensor, _ s: ParameterState, _ group: ParameterGroup) {
+    public func step() { updateEachParameter() }
+
+    func update<T: TensorScalar>(_: T.Type, _ p: Variable, _ grad: Tensor, _ s: ParameterState, _ group: ParameterGroup) {
         let n = p.value.count
         let w = p.value.uniquePointer(T.self)
         let sum = s.pointer("sum", T.self)
@@ -65,7 +64,7 @@ public final class Adagrad: Optimizer {
         }
     }
 
-    public func stateDict() -> [String: Tensor] { states.stateDict(of: self) }
-    public func loadStateDict(_ state: [String: Tensor]) throws { try states.load(state, into: self, bufferNames: ["sum"]) }
+    public func stateDict() -> [String: Tensor] { savedState() }
+    public func loadStateDict(_ state: [String: Tensor]) throws { try restoreState(state) }
     public func state(of parameter: Variable) -> [String: Tensor] { states.tensors(of: parameter) }
 }

@@ -9,7 +9,7 @@
 /// w ← w - lr / (1 - β₁ᵗ) · m / (√v̂ / √(1 - β₂ᵗ) + ε)
 /// ```
 /// Defaults as PyTorch: `lr = 1e-3`, `betas = (0.9, 0.999)`, `eps = 1e-8`, no weight decay.
-public class Adam: Optimizer {
+public class Adam: ElementwiseOptimizer {
     public var parameterGroups: [ParameterGroup]
     /// The decays of the first and second moment estimates.
     public let betas: (Double, Double)
@@ -46,16 +46,9 @@ public class Adam: Optimizer {
 
     var bufferNames: [String] { amsgrad ? ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"] : ["exp_avg", "exp_avg_sq"] }
 
-    public func step() {
-        states.forEachUpdate(parameterGroups, optimizer: name, makeBuffers: { p in Dictionary(uniqueKeysWithValues: self.bufferNames.map { ($0, Tensor.zeros(like: p.value)) }) }) { p, grad, s, group in
-            switch p.dtype {
-            case .float32: update(Float.self, p, grad, s, group)
-            case .float64: update(Double.self, p, grad, s, group)
-            }
-        }
-    }
+    public func step() { updateEachParameter() }
 
-    private func update<T: TensorScalar>(_: T.Type, _ p: Variable, _ grad: Tensor, _ s: ParameterState, _ group: ParameterGroup) {
+    func update<T: TensorScalar>(_: T.Type, _ p: Variable, _ grad: Tensor, _ s: ParameterState, _ group: ParameterGroup) {
         let n = p.value.count
         let w = p.value.uniquePointer(T.self)
         let m = s.pointer("exp_avg", T.self), v = s.pointer("exp_avg_sq", T.self)
@@ -100,10 +93,8 @@ public class Adam: Optimizer {
         }
     }
 
-    public func stateDict() -> [String: Tensor] { states.stateDict(of: self) }
-    public func loadStateDict(_ state: [String: Tensor]) throws {
-        try states.load(state, into: self, bufferNames: bufferNames)
-    }
+    public func stateDict() -> [String: Tensor] { savedState() }
+    public func loadStateDict(_ state: [String: Tensor]) throws { try restoreState(state) }
     public func state(of parameter: Variable) -> [String: Tensor] { states.tensors(of: parameter) }
 }
 

@@ -8,7 +8,7 @@
 /// w ← w - lr / (1 - β₁ᵗ) · m / u
 /// ```
 /// Defaults as PyTorch: `lr = 2e-3`, `betas = (0.9, 0.999)`, `eps = 1e-8`.
-public final class Adamax: Optimizer {
+public final class Adamax: ElementwiseOptimizer {
     public var parameterGroups: [ParameterGroup]
     /// The decays of the first and second moment estimates.
     public let betas: (Double, Double)
@@ -33,16 +33,12 @@ public final class Adamax: Optimizer {
         self.eps = eps
     }
 
-    public func step() {
-        states.forEachUpdate(parameterGroups, optimizer: "Adamax", makeBuffers: { p in ["exp_avg": Tensor.zeros(like: p.value), "exp_inf": Tensor.zeros(like: p.value)] }) { p, grad, s, group in
-            switch p.dtype {
-            case .float32: update(Float.self, p, grad, s, group)
-            case .float64: update(Double.self, p, grad, s, group)
-            }
-        }
-    }
+    var name: String { "Adamax" }
+    var bufferNames: [String] { ["exp_avg", "exp_inf"] }
 
-    private func update<T: TensorScalar>(_: T.Type, _ p: Variable, _ grad: Tensor, _ s: ParameterState, _ group: ParameterGroup) {
+    public func step() { updateEachParameter() }
+
+    func update<T: TensorScalar>(_: T.Type, _ p: Variable, _ grad: Tensor, _ s: ParameterState, _ group: ParameterGroup) {
         let n = p.value.count
         let w = p.value.uniquePointer(T.self)
         let m = s.pointer("exp_avg", T.self), u = s.pointer("exp_inf", T.self)
@@ -60,10 +56,8 @@ public final class Adamax: Optimizer {
         }
     }
 
-    public func stateDict() -> [String: Tensor] { states.stateDict(of: self) }
-    public func loadStateDict(_ state: [String: Tensor]) throws {
-        try states.load(state, into: self, bufferNames: ["exp_avg", "exp_inf"])
-    }
+    public func stateDict() -> [String: Tensor] { savedState() }
+    public func loadStateDict(_ state: [String: Tensor]) throws { try restoreState(state) }
     public func state(of parameter: Variable) -> [String: Tensor] { states.tensors(of: parameter) }
 }
 

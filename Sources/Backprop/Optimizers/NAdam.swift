@@ -10,7 +10,7 @@
 /// w ← w - lr (1 - μ_t) / (1 - Π) · g / d - lr μ_{t+1} / (1 - Π μ_{t+1}) · m / d
 /// ```
 /// Defaults as PyTorch: `lr = 2e-3`, `betas = (0.9, 0.999)`, `eps = 1e-8`, `momentumDecay = 4e-3`.
-public final class NAdam: Optimizer {
+public final class NAdam: ElementwiseOptimizer {
     public var parameterGroups: [ParameterGroup]
     /// The decays of the first and second moment estimates.
     public let betas: (Double, Double)
@@ -45,16 +45,17 @@ public final class NAdam: Optimizer {
         self.decoupledWeightDecay = decoupledWeightDecay
     }
 
-    public func step() {
-        states.forEachUpdate(parameterGroups, optimizer: "NAdam", makeBuffers: { p in ["exp_avg": Tensor.zeros(like: p.value), "exp_avg_sq": Tensor.zeros(like: p.value), "mu_product": Tensor(1, dtype: p.dtype)] }) { p, grad, s, group in
-            switch p.dtype {
-            case .float32: update(Float.self, p, grad, s, group)
-            case .float64: update(Double.self, p, grad, s, group)
-            }
-        }
+    var name: String { "NAdam" }
+    var bufferNames: [String] { ["exp_avg", "exp_avg_sq", "mu_product"] }
+    var scalarBufferNames: [String] { ["mu_product"] }
+    func makeBuffers(for parameter: Variable) -> [String: Tensor] {
+        ["exp_avg": Tensor.zeros(like: parameter.value), "exp_avg_sq": Tensor.zeros(like: parameter.value),
+         "mu_product": Tensor(1, dtype: parameter.dtype)]
     }
 
-    private func update<T: TensorScalar>(_: T.Type, _ p: Variable, _ grad: Tensor, _ s: ParameterState, _ group: ParameterGroup) {
+    public func step() { updateEachParameter() }
+
+    func update<T: TensorScalar>(_: T.Type, _ p: Variable, _ grad: Tensor, _ s: ParameterState, _ group: ParameterGroup) {
         let n = p.value.count
         let t = Double(s.step)
         let mu = betas.0 * (1 - 0.5 * pow(0.96, t * momentumDecay))
@@ -89,10 +90,8 @@ public final class NAdam: Optimizer {
         }
     }
 
-    public func stateDict() -> [String: Tensor] { states.stateDict(of: self) }
-    public func loadStateDict(_ state: [String: Tensor]) throws {
-        try states.load(state, into: self, bufferNames: ["exp_avg", "exp_avg_sq", "mu_product"], scalarNames: ["mu_product"])
-    }
+    public func stateDict() -> [String: Tensor] { savedState() }
+    public func loadStateDict(_ state: [String: Tensor]) throws { try restoreState(state) }
     public func state(of parameter: Variable) -> [String: Tensor] { states.tensors(of: parameter) }
 }
 

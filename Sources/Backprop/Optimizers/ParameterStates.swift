@@ -28,24 +28,6 @@ struct ParameterStates {
     }
 
     /// The step and buffers of one parameter by name; empty before its first update.
-    /// The walk every optimizer's `step()` shares: each parameter of each group that has a
-    /// gradient, the gradient checked against it, its state (with the buffers `makeBuffers`
-    /// creates on first use) and its step count advanced; `update` then changes one parameter.
-    mutating func forEachUpdate(_ groups: [ParameterGroup], optimizer: String,
-                                makeBuffers: (Variable) -> [String: Tensor],
-                                _ update: (Variable, Tensor, ParameterState, ParameterGroup) -> Void) {
-        for group in groups {
-            for p in group.parameters {
-                guard let grad = p.grad else { continue }
-                checkGradient(grad, of: p, optimizer: optimizer)
-                let s = state(for: p)
-                if s.buffers.isEmpty { s.buffers = makeBuffers(p) }
-                s.step += 1
-                update(p, grad, s, group)
-            }
-        }
-    }
-
     func tensors(of parameter: Variable) -> [String: Tensor] {
         guard let s = states[ObjectIdentifier(parameter)] else { return [:] }
         var dict = s.buffers
@@ -113,6 +95,55 @@ struct ParameterStates {
 }
 
 /// Checks that a parameter's gradient can drive an update.
+/// What an optimizer with per-parameter buffers supplies; the walk over parameters, the state
+/// dictionary and its restoring are shared (below). A new optimizer of this kind says which
+/// buffers it keeps and how one parameter is updated.
+protocol ElementwiseOptimizer: Optimizer {
+    /// The name used in error messages.
+    var name: String { get }
+    /// The per-parameter buffers kept with the current options, by PyTorch's names.
+    var bufferNames: [String] { get }
+    /// Those of ``bufferNames`` that are scalars rather than shaped like the parameter.
+    var scalarBufferNames: [String] { get }
+    var states: ParameterStates { get set }
+    /// The buffers of a parameter at its first step (zeros of its shape by default).
+    func makeBuffers(for parameter: Variable) -> [String: Tensor]
+    /// Applies one step to one parameter; `s.step` already counts this step.
+    func update<T: TensorScalar>(_: T.Type, _ p: Variable, _ grad: Tensor, _ s: ParameterState, _ group: ParameterGroup)
+}
+
+extension ElementwiseOptimizer {
+    var scalarBufferNames: [String] { [] }
+
+    func makeBuffers(for parameter: Variable) -> [String: Tensor] {
+        Dictionary(uniqueKeysWithValues: bufferNames.map { ($0, Tensor.zeros(like: parameter.value)) })
+    }
+
+    /// Each parameter of each group that has a gradient: the gradient checked against it, its
+    /// buffers created on first use, its step count advanced, then ``update``.
+    func updateEachParameter() {
+        for group in parameterGroups {
+            for p in group.parameters {
+                guard let grad = p.grad else { continue }
+                checkGradient(grad, of: p, optimizer: name)
+                let s = states.state(for: p)
+                if s.buffers.isEmpty { s.buffers = makeBuffers(for: p) }
+                s.step += 1
+                switch p.dtype {
+                case .float32: update(Float.self, p, grad, s, group)
+                case .float64: update(Double.self, p, grad, s, group)
+                }
+            }
+        }
+    }
+
+    func savedState() -> [String: Tensor] { states.stateDict(of: self) }
+
+    func restoreState(_ state: [String: Tensor]) throws {
+        try states.load(state, into: self, bufferNames: bufferNames, scalarNames: scalarBufferNames)
+    }
+}
+
 func checkGradient(_ grad: Tensor, of parameter: Variable, optimizer: String) {
     guard grad.shape == parameter.shape, grad.dtype == parameter.dtype else {
         fatalError("\(optimizer): the gradient (\(grad.shape), \(grad.dtype)) does not match its parameter (\(parameter.shape), \(parameter.dtype))")

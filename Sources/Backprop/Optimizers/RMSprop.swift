@@ -10,7 +10,7 @@
 ///                    w ← w - lr · g / d          otherwise
 /// ```
 /// Defaults as PyTorch: `lr = 1e-2`, `alpha = 0.99`, `eps = 1e-8`, no momentum, not centred.
-public final class RMSprop: Optimizer {
+public final class RMSprop: ElementwiseOptimizer {
     public var parameterGroups: [ParameterGroup]
     /// The decay of the running average of squared gradients.
     public let alpha: Double
@@ -45,16 +45,11 @@ public final class RMSprop: Optimizer {
         ["square_avg"] + (momentum > 0 ? ["momentum_buffer"] : []) + (centered ? ["grad_avg"] : [])
     }
 
-    public func step() {
-        states.forEachUpdate(parameterGroups, optimizer: "RMSprop", makeBuffers: { p in Dictionary(uniqueKeysWithValues: self.bufferNames.map { ($0, Tensor.zeros(like: p.value)) }) }) { p, grad, s, group in
-            switch p.dtype {
-            case .float32: update(Float.self, p, grad, s, group)
-            case .float64: update(Double.self, p, grad, s, group)
-            }
-        }
-    }
+    var name: String { "RMSprop" }
 
-    private func update<T: TensorScalar>(_: T.Type, _ p: Variable, _ grad: Tensor, _ s: ParameterState, _ group: ParameterGroup) {
+    public func step() { updateEachParameter() }
+
+    func update<T: TensorScalar>(_: T.Type, _ p: Variable, _ grad: Tensor, _ s: ParameterState, _ group: ParameterGroup) {
         let n = p.value.count
         let w = p.value.uniquePointer(T.self)
         let v = s.pointer("square_avg", T.self)
@@ -86,7 +81,7 @@ public final class RMSprop: Optimizer {
         }
     }
 
-    public func stateDict() -> [String: Tensor] { states.stateDict(of: self) }
-    public func loadStateDict(_ state: [String: Tensor]) throws { try states.load(state, into: self, bufferNames: bufferNames) }
+    public func stateDict() -> [String: Tensor] { savedState() }
+    public func loadStateDict(_ state: [String: Tensor]) throws { try restoreState(state) }
     public func state(of parameter: Variable) -> [String: Tensor] { states.tensors(of: parameter) }
 }

@@ -7,7 +7,7 @@
 /// g ← g + μ b if nesterov, else b
 /// w ← w - lr · g
 /// ```
-public final class SGD: Optimizer {
+public final class SGD: ElementwiseOptimizer {
     public var parameterGroups: [ParameterGroup]
     /// The momentum factor (0: none).
     public let momentum: Double
@@ -36,20 +36,14 @@ public final class SGD: Optimizer {
         self.nesterov = nesterov
     }
 
-    public func step() {
-        states.forEachUpdate(parameterGroups, optimizer: "SGD", makeBuffers: { p in [:] }) { p, grad, s, group in
-            // PyTorch starts the momentum buffer at the first gradient itself.
-            let first = self.momentum != 0 && s.buffers["momentum_buffer"] == nil
-            if first { s.buffers["momentum_buffer"] = Tensor.zeros(like: p.value) }
-            switch p.dtype {
-            case .float32: update(Float.self, p, grad, s, group, first)
-            case .float64: update(Double.self, p, grad, s, group, first)
-            }
-        }
-    }
+    var name: String { "SGD" }
+    var bufferNames: [String] { momentum != 0 ? ["momentum_buffer"] : [] }
 
-    private func update<T: TensorScalar>(_: T.Type, _ p: Variable, _ grad: Tensor, _ s: ParameterState,
-                                         _ group: ParameterGroup, _ first: Bool) {
+    public func step() { updateEachParameter() }
+
+    func update<T: TensorScalar>(_: T.Type, _ p: Variable, _ grad: Tensor, _ s: ParameterState, _ group: ParameterGroup) {
+        // PyTorch starts the momentum buffer at the first gradient itself.
+        let first = s.step == 1
         let n = p.value.count
         let w = p.value.uniquePointer(T.self)
         let buffer: UnsafeMutablePointer<T>? = momentum != 0 ? s.pointer("momentum_buffer", T.self) : nil
@@ -75,9 +69,7 @@ public final class SGD: Optimizer {
         }
     }
 
-    public func stateDict() -> [String: Tensor] { states.stateDict(of: self) }
-    public func loadStateDict(_ state: [String: Tensor]) throws {
-        try states.load(state, into: self, bufferNames: momentum != 0 ? ["momentum_buffer"] : [])
-    }
+    public func stateDict() -> [String: Tensor] { savedState() }
+    public func loadStateDict(_ state: [String: Tensor]) throws { try restoreState(state) }
     public func state(of parameter: Variable) -> [String: Tensor] { states.tensors(of: parameter) }
 }
