@@ -52,6 +52,26 @@ extension Variable {
     }
 }
 
+// docs/custom-optimizer.md:34
+/// Lion (Chen et al., 2023): `w ← w (1 - lr λ) - lr · sign(β₁ m + (1 - β₁) g)`, then
+/// `m ← β₂ m + (1 - β₂) g`.
+final class Lion: OptimizerBase {
+    init(parameters: [Variable], lr: Double = 1e-4, betas: (Double, Double) = (0.9, 0.99), weightDecay: Double = 0) {
+        super.init(name: "Lion", groups: [ParameterGroup(parameters, lr: lr, weightDecay: weightDecay)],
+                   hyperparameters: [.fraction("beta1", betas.0), .fraction("beta2", betas.1)])
+    }
+
+    override func makeState(for parameter: Tensor, group: ParameterGroup) -> [String: Tensor] {
+        ["exp_avg": Tensor.zeros(like: parameter)]
+    }
+
+    override func update(_ w: inout Tensor, gradient g: Tensor, state: inout OptimizerState, group: ParameterGroup) {
+        let c = state["exp_avg"].lerp(g, weight: 1 - group["beta1"])
+        w = w * (1 - group.lr * group.weightDecay) - c.sign() * group.lr
+        state["exp_avg"] = state["exp_avg"].lerp(g, weight: 1 - group["beta2"])
+    }
+}
+
 @Suite("Docs snippets")
 struct DocsSnippetTests {
     @Test("README.md:33") func README_md_line33() throws {
@@ -132,6 +152,32 @@ struct DocsSnippetTests {
             let check = GradientCheck.run(inputs: [a, b]) { v in v[0].timesPlusSelf(v[1]) }
             print(check.passed)
             #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            true
+            """##))
+        }
+    }
+
+    @Test("docs/custom-optimizer.md:60") func docs_custom_optimizer_md_line60() throws {
+        DocOutput.run("docs_custom_optimizer_md_line60") {
+            var generator = SplitMix64(seed: 5)
+            let model = Sequential(Linear(inputSize: 2, outputSize: 8, generator: &generator), Tanh(),
+                                   Linear(inputSize: 8, outputSize: 1, generator: &generator))
+            let x = Tensor([0, 0, 0, 1, 1, 0, 1, 1] as [Float], shape: [4, 2])
+            let y = Tensor([0, 1, 1, 0] as [Float], shape: [4, 1])
+            let optimizer = Lion(parameters: model.parameters, lr: 0.01)
+            print(optimizer)
+            var firstLoss = 0.0, lastLoss = 0.0
+            for step in 0..<300 {
+                let loss = mseLoss(model(Variable(x)), y)
+                if step == 0 { firstLoss = loss.item(as: Double.self) }
+                lastLoss = loss.item(as: Double.self)
+                optimizer.zeroGrad()
+                loss.backward()
+                optimizer.step()
+            }
+            print(lastLoss < firstLoss / 10)
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            Lion(lr: 0.01, weight_decay: 0.0, beta1: 0.9, beta2: 0.99)
             true
             """##))
         }

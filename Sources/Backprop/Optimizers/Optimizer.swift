@@ -64,7 +64,7 @@ extension Optimizer {
 
     /// The type's name and each group's hyper-parameters, e.g. `SGD(lr: 0.1, momentum: 0.9)`.
     public var description: String {
-        let groups = parameterGroups.map { "\($0.hyperparameterDescription)" }
+        let groups = parameterGroups.map { $0.hyperparameterDescription() }
         return "\(type(of: self))(" + (groups.count == 1 ? groups[0] : groups.map { "[\($0)]" }.joined(separator: ", ")) + ")"
     }
 

@@ -92,7 +92,8 @@ open class OptimizerBase: Optimizer {
     }
 
     public var description: String {
-        let groups = parameterGroups.map(\.hyperparameterDescription)
+        let flags = Set(hyperparameters.filter(\.isFlag).map(\.name))
+        let groups = parameterGroups.map { $0.hyperparameterDescription(flags: flags) }
         return "\(name)(" + (groups.count == 1 ? groups[0] : groups.map { "[\($0)]" }.joined(separator: ", ")) + ")"
     }
 

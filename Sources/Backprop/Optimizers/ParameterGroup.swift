@@ -64,8 +64,10 @@ public struct ParameterGroup {
         [("lr", lr), ("weight_decay", weightDecay)] + options.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
-    /// `lr: 0.1, weight_decay: 0.01, momentum: 0.9`.
-    var hyperparameterDescription: String { hyperparameters.map { "\($0.name): \($0.value)" }.joined(separator: ", ") }
+    /// `lr: 0.1, weight_decay: 0.01, momentum: 0.9, nesterov: true` (`flags` print as booleans).
+    func hyperparameterDescription(flags: Set<String> = []) -> String {
+        hyperparameters.map { "\($0.name): " + (flags.contains($0.name) ? "\($0.value != 0)" : "\($0.value)") }.joined(separator: ", ")
+    }
 
     /// Why `value` cannot be `name` in this group (only `lr` and `weight_decay` are known here).
     func problem(setting name: String, to value: Double) -> String? { Self.problem(name: name, value: value) }
@@ -85,11 +87,15 @@ public struct Hyperparameter: Sendable {
     public let value: Double
     /// What the value must satisfy, for messages (`"must be >= 0"`).
     public let requirement: String
+    /// Whether the option is a switch (see ``flag(_:_:)``).
+    public let isFlag: Bool
     let accepts: @Sendable (Double) -> Bool
 
     /// An option with a custom check.
-    public init(_ name: String, _ value: Double, requirement: String, accepts: @escaping @Sendable (Double) -> Bool) {
+    public init(_ name: String, _ value: Double, requirement: String, isFlag: Bool = false,
+                accepts: @escaping @Sendable (Double) -> Bool) {
         self.name = name
+        self.isFlag = isFlag
         self.value = value
         self.requirement = requirement
         self.accepts = accepts
@@ -109,7 +115,7 @@ public struct Hyperparameter: Sendable {
 
     /// A switch, stored as 1 (on) or 0 (off).
     public static func flag(_ name: String, _ value: Bool) -> Hyperparameter {
-        Hyperparameter(name, value ? 1 : 0, requirement: "must be 0 or 1") { $0 == 0 || $0 == 1 }
+        Hyperparameter(name, value ? 1 : 0, requirement: "must be 0 or 1", isFlag: true) { $0 == 0 || $0 == 1 }
     }
 
     /// Why `value` is not allowed, or `nil`.
