@@ -122,7 +122,7 @@ import Testing
         }.map { Self.expectMessage($0, "Adam: group 0: invalid beta2 1.0 (must lie in [0, 1))") }
         await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = StepLR(OptimizerContractTests.sgd(), stepSize: 1, gamma: .nan)
-        }.map { Self.expectMessage($0, "StepLR: gamma must be finite and >= 0, got nan") }
+        }.map { Self.expectMessage($0, "StepLR: stepSize must be positive and gamma finite and >= 0, got stepSize 1, gamma nan") }
         await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             clipGradNorm([], maxNorm: -1)
         }.map { Self.expectMessage($0, "clipGradNorm: maxNorm must be >= 0, got -1.0") }

@@ -75,13 +75,16 @@ open class OptimizerBase: Optimizer {
                 defer { index += 1 }
                 guard let gradient = p.grad else { continue }
                 checkGradient(gradient, of: p, index: index)
+                // Taken out of the dictionary while it changes, so its tensors are updated in place.
                 let key = ObjectIdentifier(p)
-                if states[key] == nil { states[key] = OptimizerState(for: p.value, tensors: makeState(for: p.value, group: group)) }
-                checkState(states[key]!, of: p, index: index)
-                states[key]!.step += 1
-                if !(fused && p.dtype == .float32 && fusedUpdate(&p.value, gradient: gradient, state: &states[key]!, group: group)) {
-                    update(&p.value, gradient: gradient, state: &states[key]!, group: group)
+                var state = states.removeValue(forKey: key)
+                    ?? OptimizerState(for: p.value, tensors: makeState(for: p.value, group: group))
+                checkState(state, of: p, index: index)
+                state.step += 1
+                if !(fused && p.dtype == .float32 && fusedUpdate(&p.value, gradient: gradient, state: &state, group: group)) {
+                    update(&p.value, gradient: gradient, state: &state, group: group)
                 }
+                states[key] = state
             }
         }
     }
@@ -136,7 +139,7 @@ open class OptimizerBase: Optimizer {
     /// was made: the state would be read and written out of step with it.
     func checkState(_ state: OptimizerState, of p: Variable, index: Int) {
         guard state.shape == p.shape, state.dtype == p.dtype else {
-            fatalError("\(name): parameter \(index)\(p.labelSuffix) is now \(p.shape) \(p.dtype), but its optimizer state (\(state.tensors.keys.sorted().joined(separator: ", "))) was made for \(state.shape) \(state.dtype); after replacing a parameter's value with one of another shape, make a new optimizer")
+            fatalError("\(name): parameter \(index)\(p.labelSuffix) is now \(p.shape) \(p.dtype), but its optimizer state (\(state.tensors.isEmpty ? "a step count" : state.tensors.keys.sorted().joined(separator: ", "))) was made for \(state.shape) \(state.dtype); after replacing a parameter's value with one of another shape, make a new optimizer")
         }
     }
 }

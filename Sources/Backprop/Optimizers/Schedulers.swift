@@ -13,8 +13,8 @@ public final class StepLR: LRScheduler {
 
     /// Creates the scheduler and applies the rate of epoch 0.
     public init(_ optimizer: any Optimizer, stepSize: Int, gamma: Double = 0.1) {
-        require(stepSize > 0, "StepLR", "stepSize must be positive, got \(stepSize)")
-        require(gamma.isFinite && gamma >= 0, "StepLR", "gamma must be finite and >= 0, got \(gamma)")
+        require(stepSize > 0 && gamma.isFinite && gamma >= 0, "StepLR",
+                "stepSize must be positive and gamma finite and >= 0, got stepSize \(stepSize), gamma \(gamma)")
         self.stepSize = stepSize
         self.gamma = gamma
         super.init(optimizer)
