@@ -207,7 +207,7 @@ public enum Playground {
     }
 
     /// The centres of a `n × n` grid over `[-extent, extent]²`, row 0 at the top (largest y).
-    static func squareGrid(_ n: Int, extent: Double) -> Tensor {
+    public static func squareGrid(_ n: Int, extent: Double) -> Tensor {
         var xy: [Float] = []
         for row in 0..<n {
             for column in 0..<n {
@@ -220,10 +220,10 @@ public enum Playground {
     }
 
     /// Five significant digits: what the page shows, and a smaller file.
-    static func rounded(_ v: Double) -> Double { Double(String(format: "%.5g", v)) ?? v }
+    public static func rounded(_ v: Double) -> Double { Double(String(format: "%.5g", v)) ?? v }
 
     /// Values mapped linearly from `[low, high]` to 0...255 (clipped), base64-encoded.
-    static func bytes(_ values: [Double], from low: Double, to high: Double) -> String {
+    public static func bytes(_ values: [Double], from low: Double, to high: Double) -> String {
         let quantized = values.map { v -> UInt8 in
             let t = v.isNaN ? 0.5 : Swift.min(Swift.max((v - low) / (high - low), 0), 1)
             return UInt8((t * 255).rounded())
