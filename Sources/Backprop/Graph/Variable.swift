@@ -51,7 +51,14 @@ public final class Variable {
         self.label = label
     }
 
-    /// A leaf variable holding the given elements.
+    /// A `float32` leaf variable holding the given elements (plain literals land here).
+    public convenience init(_ scalars: [Float], shape: [Int], requiresGrad: Bool = false, label: String? = nil) {
+        self.init(Tensor(scalars, shape: shape), requiresGrad: requiresGrad, label: label)
+    }
+
+    /// A leaf variable holding the given elements, with the array's element type
+    /// (`[Double]`: `float64`).
+    @_disfavoredOverload
     public convenience init<T: TensorScalar>(_ scalars: [T], shape: [Int], requiresGrad: Bool = false, label: String? = nil) {
         self.init(Tensor(scalars, shape: shape), requiresGrad: requiresGrad, label: label)
     }
@@ -107,14 +114,6 @@ public final class Variable {
         }
         if AnomalyDetection.isEnabled { AnomalyDetection.check(value, producedBy: name, phase: "forward", creator: output.creator) }
         return output
-    }
-}
-
-extension Variable: CustomStringConvertible {
-    public var description: String {
-        var s = "Variable(\(label.map { "\"\($0)\", " } ?? "")\(value)"
-        if let grad { s += ",\ngrad: \(grad)" }
-        return s + ")"
     }
 }
 
