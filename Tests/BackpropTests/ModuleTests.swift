@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Backprop
+import Backprop
+@testable import BackpropNN
 
 /// A user's model written as a user would: layers as stored properties, nothing listed by hand.
 final class Classifier: Module {

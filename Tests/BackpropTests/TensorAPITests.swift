@@ -1,5 +1,6 @@
 import Testing
-@testable import Backprop
+import Backprop
+@testable import BackpropTensor
 
 /// The spellings a PyTorch user tries first: creation, literals, indexing, mixed arithmetic.
 @Suite struct TensorAPITests {
