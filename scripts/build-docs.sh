@@ -16,8 +16,9 @@ out=.build/docs
 rm -rf "$graphs" && mkdir -p "$graphs"
 swift build --scratch-path .build/docs-build --target Backprop \
   -Xswiftc -emit-symbol-graph -Xswiftc -emit-symbol-graph-dir -Xswiftc "$PWD/$graphs"
-# Only the Backprop modules' graphs: the C kernels' module is an implementation detail.
-find "$graphs" -name '*.symbols.json' ! -name 'Backprop*' -delete
+# The umbrella module's graph holds the symbols of every module it re-exports (@_exported
+# import), so it alone is documented: the catalog is one module, `Backprop`, as users import it.
+find "$graphs" -name '*.symbols.json' ! -name 'Backprop.symbols.json' ! -name 'Backprop@*.symbols.json' -delete
 if [ "${1:-}" = "--preview" ]; then
   exec docc preview Sources/Backprop/Backprop.docc --additional-symbol-graph-dir "$graphs" \
     --fallback-display-name Backprop --fallback-bundle-identifier org.backprop.Backprop

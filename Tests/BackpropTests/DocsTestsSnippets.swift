@@ -728,15 +728,15 @@ struct DocsSnippetTests {
             print(summary(of: model, inputShape: [2, 4]))
             #expect(DocOutput.take() == DocOutput.trimmed(##"""
             10 11
-            Layer                       Output shape    Parameters
-            encoder.0: Linear(4 → 16)                           80
-            encoder.1: ReLU()                                    0
-            blocks.0: Linear(16 → 16)                          272
-            blocks.1: Linear(16 → 16)                          272
-            norm: BatchNorm1d(16)                               32
-            dropout: Dropout(p: 0.2)                             0
-            head: Linear(16 → 3)                                51
-            (output of Classifier)      [2, 3]                   0
+            Layer                      Output shape  Parameters
+            encoder.0: Linear(4 → 16)                        80
+            encoder.1: ReLU()                                 0
+            blocks.0: Linear(16 → 16)                       272
+            blocks.1: Linear(16 → 16)                       272
+            norm: BatchNorm1d(16)                            32
+            dropout: Dropout(p: 0.2)                          0
+            head: Linear(16 → 3)                             51
+            (output of Classifier)     [2, 3]                 0
             Total parameters: 708
             Trainable parameters: 705
             """##))

@@ -7,6 +7,7 @@ import BackpropAutograd
 public final class ReLU: Module {
     /// Creates the layer (it has no parameters).
     public init() {}
+    /// The activation applied elementwise (Flatten: the axes merged).
     public func callAsFunction(_ input: Variable) -> Variable { input.relu() }
 }
 
@@ -14,6 +15,7 @@ public final class ReLU: Module {
 public final class Tanh: Module {
     /// Creates the layer (it has no parameters).
     public init() {}
+    /// The activation applied elementwise (Flatten: the axes merged).
     public func callAsFunction(_ input: Variable) -> Variable { input.tanh() }
 }
 
@@ -21,6 +23,7 @@ public final class Tanh: Module {
 public final class Sigmoid: Module {
     /// Creates the layer (it has no parameters).
     public init() {}
+    /// The activation applied elementwise (Flatten: the axes merged).
     public func callAsFunction(_ input: Variable) -> Variable { input.sigmoid() }
 }
 
@@ -30,6 +33,7 @@ public final class LeakyReLU: Module {
     public let negativeSlope: Double
     /// Creates the layer with the given negative slope.
     public init(negativeSlope: Double = 0.01) { self.negativeSlope = negativeSlope }
+    /// The activation applied elementwise (Flatten: the axes merged).
     public func callAsFunction(_ input: Variable) -> Variable { input.leakyRelu(negativeSlope: negativeSlope) }
 }
 
@@ -39,6 +43,7 @@ public final class GELU: Module {
     public let approximate: Bool
     /// Creates the layer; exact (erf) GELU by default.
     public init(approximate: Bool = false) { self.approximate = approximate }
+    /// The activation applied elementwise (Flatten: the axes merged).
     public func callAsFunction(_ input: Variable) -> Variable { input.gelu(approximate: approximate) }
 }
 
@@ -48,6 +53,7 @@ public final class Softplus: Module {
     public let beta: Double, threshold: Double
     /// Creates the layer with PyTorch's defaults β = 1, threshold = 20.
     public init(beta: Double = 1, threshold: Double = 20) { self.beta = beta; self.threshold = threshold }
+    /// The activation applied elementwise (Flatten: the axes merged).
     public func callAsFunction(_ input: Variable) -> Variable { input.softplus(beta: beta, threshold: threshold) }
 }
 
@@ -57,6 +63,7 @@ public final class ELU: Module {
     public let alpha: Double
     /// Creates the layer with the given `α`.
     public init(alpha: Double = 1) { self.alpha = alpha }
+    /// The activation applied elementwise (Flatten: the axes merged).
     public func callAsFunction(_ input: Variable) -> Variable { input.elu(alpha: alpha) }
 }
 
@@ -67,6 +74,7 @@ public final class Flatten: Module {
     public let startAxis: Int, endAxis: Int
     /// Creates the layer; by default it keeps the batch axis and merges the rest.
     public init(startAxis: Int = 1, endAxis: Int = -1) { self.startAxis = startAxis; self.endAxis = endAxis }
+    /// The activation applied elementwise (Flatten: the axes merged).
     public func callAsFunction(_ input: Variable) -> Variable {
         let rank = input.rank
         let start = startAxis < 0 ? startAxis + rank : startAxis

@@ -12,7 +12,15 @@ import BackpropAutograd
 public enum Initializers {
     /// The activation that follows a layer, for the gain of Xavier and Kaiming initialisation.
     public enum Nonlinearity: Sendable {
-        case linear, sigmoid, tanh, relu
+        /// No activation (gain 1).
+        case linear
+        /// The logistic sigmoid (gain 1).
+        case sigmoid
+        /// tanh (gain 5/3).
+        case tanh
+        /// ReLU (gain √2).
+        case relu
+        /// Leaky ReLU with the given slope for negative inputs.
         case leakyRelu(negativeSlope: Double)
 
         /// PyTorch's `calculate_gain`: 1 for linear and sigmoid, 5/3 for tanh, √2 for ReLU,
@@ -79,21 +87,25 @@ public enum Initializers {
         Tensor.zeros(shape, dtype: dtype)
     }
 
+    /// Xavier uniform; the generator label is now `generator:`.
     @available(*, deprecated, renamed: "xavierUniform(_:gain:dtype:generator:)")
     public static func xavierUniform(_ shape: [Int], gain: Double = 1, dtype: DType = .float32,
                                      using generator: inout SplitMix64) -> Tensor {
         xavierUniform(shape, gain: gain, dtype: dtype, generator: &generator)
     }
+    /// Xavier normal; the generator label is now `generator:`.
     @available(*, deprecated, renamed: "xavierNormal(_:gain:dtype:generator:)")
     public static func xavierNormal(_ shape: [Int], gain: Double = 1, dtype: DType = .float32,
                                     using generator: inout SplitMix64) -> Tensor {
         xavierNormal(shape, gain: gain, dtype: dtype, generator: &generator)
     }
+    /// Kaiming uniform; the generator label is now `generator:`.
     @available(*, deprecated, renamed: "kaimingUniform(_:nonlinearity:dtype:generator:)")
     public static func kaimingUniform(_ shape: [Int], nonlinearity: Nonlinearity = .relu, dtype: DType = .float32,
                                       using generator: inout SplitMix64) -> Tensor {
         kaimingUniform(shape, nonlinearity: nonlinearity, dtype: dtype, generator: &generator)
     }
+    /// Kaiming normal; the generator label is now `generator:`.
     @available(*, deprecated, renamed: "kaimingNormal(_:nonlinearity:dtype:generator:)")
     public static func kaimingNormal(_ shape: [Int], nonlinearity: Nonlinearity = .relu, dtype: DType = .float32,
                                      using generator: inout SplitMix64) -> Tensor {

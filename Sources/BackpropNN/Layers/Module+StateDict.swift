@@ -46,6 +46,7 @@ public enum StateDictError: Error, CustomStringConvertible, Equatable {
     /// A value that cannot be used (for example a step count that is not a whole number).
     case invalidValue(key: String, reason: String)
 
+    /// The problem in one line, naming the keys or the shapes.
     public var description: String {
         switch self {
         case .missingKeys(let keys): return "loadStateDict: missing keys \(keys)"

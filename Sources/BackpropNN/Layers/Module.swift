@@ -51,20 +51,26 @@ public protocol Module: AnyObject, CustomStringConvertible {
 }
 
 extension Module {
+    /// The variables found in this module's stored properties (see ``Module``), then each
+    /// child's, with the child's name in front.
     public var namedParameters: [(name: String, parameter: Variable)] {
         ModuleMembers(of: self).parameters + namedChildren.flatMap { child in
             child.module.namedParameters.map { (name: child.name + "." + $0.name, parameter: $0.parameter) }
         }
     }
 
+    /// The ``Buffer``-wrapped variables of this module's stored properties, then each child's.
     public var namedBuffers: [(name: String, buffer: Variable)] {
         ModuleMembers(of: self).buffers + namedChildren.flatMap { child in
             child.module.namedBuffers.map { (name: child.name + "." + $0.name, buffer: $0.buffer) }
         }
     }
 
+    /// The modules in this module's stored properties, named by property (`blocks.0` for
+    /// the first of an array).
     public var namedChildren: [(name: String, module: any Module)] { ModuleMembers(of: self).children }
 
+    /// The flag kept by the framework for this module; `true` until ``eval()``.
     public var isTraining: Bool {
         get { TrainingFlags.isTraining(self) }
         set { TrainingFlags.set(self, newValue) }
