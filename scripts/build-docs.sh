@@ -14,6 +14,9 @@ export PATH="/opt/swift/usr/bin:$PATH"
 graphs=.build/symbol-graphs
 out=.build/docs
 rm -rf "$graphs" && mkdir -p "$graphs"
+# The umbrella's graph is written only when the umbrella compiles; force that (one small file),
+# since its graph holds the symbols of every module beneath and must follow their changes.
+rm -f .build/docs-build/*/debug/Modules/Backprop.o .build/docs-build/*/debug/Modules/Backprop.swiftmodule
 swift build --scratch-path .build/docs-build --target Backprop \
   -Xswiftc -emit-symbol-graph -Xswiftc -emit-symbol-graph-dir -Xswiftc "$PWD/$graphs"
 # The umbrella module's graph holds the symbols of every module it re-exports (@_exported

@@ -6,7 +6,7 @@ extension Variable {
     /// The part selected by `indices` (see ``TensorIndex``): `x[0..<5]`, `x[-1]`, `x[..., 1]`.
     ///
     /// `y = x[I]` copies the selected elements, so `∂L/∂x` is `∂L/∂y` placed back at the
-    /// positions `I` and zero elsewhere (``scattered(_:)``, whose own derivative is the
+    /// positions `I` and zero elsewhere (`scattered(_:)`, whose own derivative is the
     /// indexing again).
     public subscript(_ indices: any TensorIndexConvertible...) -> Variable {
         indexed(IndexPlan(indices.map(\.tensorIndex), shape: shape))

@@ -45,7 +45,7 @@ public protocol Module: AnyObject, CustomStringConvertible {
     /// The direct children, named by property (`"encoder"`, `"blocks.0"`).
     var namedChildren: [(name: String, module: any Module)] { get }
     /// Whether the module behaves as in training (dropout active, batch statistics) or as in
-    /// evaluation. ``train()`` and ``eval()`` set it on every descendant. Stored by the
+    /// evaluation. ``train(_:)`` and ``eval()`` set it on every descendant. Stored by the
     /// framework unless the module declares its own.
     var isTraining: Bool { get set }
 }
