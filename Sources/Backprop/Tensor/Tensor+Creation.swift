@@ -50,9 +50,17 @@ extension Tensor {
     public static func zeros(like other: Tensor) -> Tensor { zeros(other.shape, dtype: other.dtype) }
 
     /// `[start, start + step, ...]` up to but excluding `end`, like `torch.arange`.
+    /// `start`, `end` and `step` must be finite and `step` non-zero; the element count
+    /// `ceil((end - start) / step)` must fit in memory.
     public static func arange(_ start: Double = 0, _ end: Double, step: Double = 1, dtype: DType = .float32) -> Tensor {
-        guard step != 0 else { fatalError("arange: step must not be zero") }
-        let n = Swift.max(0, Int(((end - start) / step).rounded(.up)))
+        guard start.isFinite, end.isFinite, step.isFinite, step != 0 else {
+            fatalError("arange: start \(start), end \(end) and step \(step) must be finite and step non-zero")
+        }
+        let length = Swift.max(0, ((end - start) / step).rounded(.up))
+        guard length < 1e15 else {   // also below Int.max, so the conversion cannot trap
+            fatalError("arange: [\(start), \(end)) in steps of \(step) has \(length) elements, more than a tensor can hold")
+        }
+        let n = Int(length)
         return Tensor.fromDoubles((0..<n).map { start + Double($0) * step }, shape: [n], dtype: dtype)
     }
 

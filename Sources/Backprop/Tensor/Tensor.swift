@@ -31,8 +31,12 @@ public struct Tensor: @unchecked Sendable {
 
     /// A tensor of the given shape whose elements are not yet set; kernels fill it.
     init(uninitializedShape shape: [Int], dtype: DType) {
+        let n = Shape.count(of: shape, in: "Tensor")
+        guard n <= Int.max / dtype.byteSize else {
+            fatalError("Tensor: shape \(shape) has \(n) elements of \(dtype.byteSize) bytes, more bytes than fit in an Int")
+        }
         self.shape = shape
-        self.buffer = TensorBuffer(count: Shape.count(of: shape, in: "Tensor"), dtype: dtype)
+        self.buffer = TensorBuffer(count: n, dtype: dtype)
     }
 
     /// Reads the elements through a typed pointer. `T` must match ``dtype``.
