@@ -222,7 +222,7 @@ private func indexDataset(_ n: Int) -> TensorDataset {
             ("text.csv", "1,2,0\n1,abc,1\n", "line 2, column 2: \"abc\" is not a number"),
             ("blank-field.csv", "1,2,0\n1,,1\n", "line 2, column 2: \"\" is not a number"),
             ("ragged.csv", "1,2,0\n1,2\n", "line 2: 2 fields, but the first line has 3"),
-            ("label.csv", "1,2,0.5\n", "line 1, column 3: label 0.5 is not an integer"),
+            ("label.csv", "1,2,0.5\n", "line 1, column 3: label \"0.5\" is not an integer: labels are class numbers 0, 1, 2, ... or all class names"),
             ("empty.csv", "", "the file has no data lines (it is empty)"),
             ("header-only.csv", "a,b,label\n", "the file has a header but no data lines"),
         ]
