@@ -118,9 +118,11 @@ public enum CSV {
         return Tensor.fromDoubles(values, shape: [table.rows, keep.count], dtype: dtype)
     }
 
-    /// A field as a number: decimal notation only (Swift's `Double("0x10")` would read hex).
+    /// A field as a number: decimal notation only (Swift's `Double("0x10")` would read hex);
+    /// spaces around it (also inside quotes, `" 4 "`) are ignored.
     static func number(_ text: String) -> Double? {
-        text.contains(where: { $0 == "x" || $0 == "X" }) ? nil : Double(text)
+        if text.contains(where: { $0 == "x" || $0 == "X" }) { return nil }
+        return Double(text) ?? Double(text.trimmingCharacters(in: .whitespaces))
     }
 
     /// Reads and checks the whole table: same field count on every line, every field except

@@ -27,9 +27,10 @@ extension Tensor {
     public static func full(_ shape: [Int], value: Double, dtype: DType = .float32) -> Tensor {
         let t = Tensor(uninitializedShape: shape, dtype: dtype)
         let n = t.count
+        func run<T: TensorScalar>(_: T.Type) { t.buffer.pointer(T.self).update(repeating: T(value), count: n) }
         switch dtype {
-        case .float32: t.buffer.pointer(Float.self).update(repeating: Float(value), count: n)
-        case .float64: t.buffer.pointer(Double.self).update(repeating: value, count: n)
+        case .float32: run(Float.self)
+        case .float64: run(Double.self)
         }
         return t
     }
@@ -88,9 +89,10 @@ extension Tensor {
 
     /// Builds a tensor of any element type from `Double` values.
     static func fromDoubles(_ values: [Double], shape: [Int], dtype: DType) -> Tensor {
+        func run<T: TensorScalar>(_: T.Type) -> Tensor { Tensor(values.map { T($0) }, shape: shape) }
         switch dtype {
-        case .float32: return Tensor(values.map { Float($0) }, shape: shape)
-        case .float64: return Tensor(values, shape: shape)
+        case .float32: return run(Float.self)
+        case .float64: return run(Double.self)
         }
     }
 }

@@ -98,9 +98,10 @@ extension Tensor {
             let out = Tensor(uninitializedShape: target, dtype: dtype)
             let block = count * dtype.byteSize, n = out.count / Swift.max(count, 1)
             if count == 1 {
+                func run<T: TensorScalar>(_: T.Type) { out.buffer.pointer(T.self).update(repeating: buffer.pointer(T.self)[0], count: out.count) }
                 switch dtype {
-                case .float32: out.buffer.pointer(Float.self).update(repeating: buffer.pointer(Float.self)[0], count: out.count)
-                case .float64: out.buffer.pointer(Double.self).update(repeating: buffer.pointer(Double.self)[0], count: out.count)
+                case .float32: run(Float.self)
+                case .float64: run(Double.self)
                 }
             } else {
                 for i in 0..<n { (out.buffer.raw + i * block).copyMemory(from: buffer.raw, byteCount: block) }
@@ -156,15 +157,14 @@ extension Tensor {
         let inner = rank == 0 ? 1 : shape[(ax + 1)...].reduce(1, *)
         let outer = rank == 0 ? 1 : shape[..<ax].reduce(1, *)
         var out = Tensor(uninitializedShape: shape, dtype: dtype)
+        func run<T: TensorScalar>(_: T.Type) {
+            withPointer(T.self) { x in out.withMutablePointer(T.self) { o in
+                ReductionKernels.softmax(x, o, outer: outer, length: length, inner: inner, log: log)
+            } }
+        }
         switch dtype {
-        case .float32:
-            withPointer(Float.self) { x in out.withMutablePointer(Float.self) { o in
-                ReductionKernels.softmax(x, o, outer: outer, length: length, inner: inner, log: log)
-            } }
-        case .float64:
-            withPointer(Double.self) { x in out.withMutablePointer(Double.self) { o in
-                ReductionKernels.softmax(x, o, outer: outer, length: length, inner: inner, log: log)
-            } }
+        case .float32: run(Float.self)
+        case .float64: run(Double.self)
         }
         return out
     }

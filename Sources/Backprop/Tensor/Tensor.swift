@@ -59,9 +59,10 @@ public struct Tensor: @unchecked Sendable {
 
     /// The elements in row-major order, converted to `T`.
     public func scalars<T: TensorScalar>(as type: T.Type = Float.self) -> [T] {
+        func run<S: TensorScalar>(_: S.Type) -> [T] { withPointer(S.self) { p in (0..<count).map { T(p[$0]) } } }
         switch dtype {
-        case .float32: return withPointer(Float.self) { p in (0..<count).map { T(p[$0]) } }
-        case .float64: return withPointer(Double.self) { p in (0..<count).map { T(p[$0]) } }
+        case .float32: return run(Float.self)
+        case .float64: return run(Double.self)
         }
     }
 
@@ -75,9 +76,10 @@ public struct Tensor: @unchecked Sendable {
 
     /// The element at a flat (row-major) offset.
     func element<T: TensorScalar>(at offset: Int, as: T.Type) -> T {
+        func run<S: TensorScalar>(_: S.Type) -> T { T(buffer.pointer(S.self)[offset]) }
         switch dtype {
-        case .float32: return T(buffer.pointer(Float.self)[offset])
-        case .float64: return T(buffer.pointer(Double.self)[offset])
+        case .float32: return run(Float.self)
+        case .float64: return run(Double.self)
         }
     }
 
@@ -87,9 +89,10 @@ public struct Tensor: @unchecked Sendable {
         set {
             let offset = flatOffset(indices)
             makeUnique()
+            func run<T: TensorScalar>(_: T.Type) { buffer.pointer(T.self)[offset] = T(newValue) }
             switch dtype {
-            case .float32: buffer.pointer(Float.self)[offset] = Float(newValue)
-            case .float64: buffer.pointer(Double.self)[offset] = newValue
+            case .float32: run(Float.self)
+            case .float64: run(Double.self)
             }
         }
     }
