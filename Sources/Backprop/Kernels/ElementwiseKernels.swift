@@ -110,11 +110,6 @@ struct PowerOf: UnaryFunction {
         return T.pow(x, T(exponent))
     }
 }
-struct ScalarPower: UnaryFunction {
-    /// `base ^ x`.
-    let base: Double
-    @inline(__always) func callAsFunction<T: TensorScalar>(_ x: T) -> T { T.pow(T(base), x) }
-}
 struct ClampValue: UnaryFunction {
     let low: Double, high: Double
     @inline(__always) func callAsFunction<T: TensorScalar>(_ x: T) -> T { Swift.min(Swift.max(x, T(low)), T(high)) }
@@ -139,6 +134,3 @@ struct Power: BinaryFunction { @inline(__always) func callAsFunction<T: TensorSc
 struct Maximum: BinaryFunction { @inline(__always) func callAsFunction<T: TensorScalar>(_ a: T, _ b: T) -> T { a >= b ? a : b } }
 struct Minimum: BinaryFunction { @inline(__always) func callAsFunction<T: TensorScalar>(_ a: T, _ b: T) -> T { a <= b ? a : b } }
 struct IsEqual: BinaryFunction { @inline(__always) func callAsFunction<T: TensorScalar>(_ a: T, _ b: T) -> T { a == b ? 1 : 0 } }
-struct IsGreater: BinaryFunction { @inline(__always) func callAsFunction<T: TensorScalar>(_ a: T, _ b: T) -> T { a > b ? 1 : 0 } }
-/// `a ? b : 0` where `a` is a 0/1 mask.
-struct Select: BinaryFunction { @inline(__always) func callAsFunction<T: TensorScalar>(_ a: T, _ b: T) -> T { a != 0 ? b : 0 } }
