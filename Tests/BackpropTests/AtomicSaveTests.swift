@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import Backprop
+import Backprop
+@testable import BackpropTensor
+@testable import BackpropData
 
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import Backprop
+import Backprop
+@testable import BackpropTensor
+@testable import BackpropData
 
 /// CSV as users have it (RFC 4180 quoting, any line ending, a byte order mark, text class
 /// labels, a label column chosen by name) and a clear, file-naming error for everything a model

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import Backprop
+import Backprop
+@testable import BackpropTensor
+@testable import BackpropData
 
 /// Reductions add accurately (in Double, pairwise), propagate NaN as PyTorch does, refuse
 /// empty axes where there is no answer, and do not depend on the thread count. Before the
