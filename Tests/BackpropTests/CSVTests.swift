@@ -60,26 +60,11 @@ import Backprop
         for (s, expected) in zip(sums, [876.5, 458.1, 563.8, 179.8]) { #expect(Swift.abs(s - expected) < 1e-3) }
     }
 
-    /// Every malformed file throws a FileFormatError whose text names the file and the place.
-    @Test func malformedFilesNameFileLineAndProblem() throws {
+    /// A label column named but not there, and files with no feature column. (Malformed
+    /// fields, quotes and labels are in `DataTests.badCSVFilesThrow`.)
+    @Test func missingColumnsNameTheFile() throws {
         let folder = makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let cases: [(String, String, String)] = [
-            ("negative.csv", "1,2,0\n1,2,-1\n", "line 2, column 3: label \"-1\" is negative: labels are class numbers 0, 1, 2, ... or all class names"),
-            ("hex-label.csv", "1,2,0\n1,2,0x10\n", "line 2, column 3: label \"0x10\" is text, but the first label is a number: labels are class numbers 0, 1, 2, ... or all class names"),
-            ("hex-feature.csv", "0x10,2,0\n", "line 1, column 1: \"0x10\" is not a number"),
-            ("empty-label.csv", "1,2,0\n1,2,\n", "line 2, column 3: the label is empty"),
-            ("one-column.csv", "0\n1\n", "no feature columns: the file's 1 column is labels or targets"),
-            ("unclosed.csv", "1,2,0\n1,\"2,0\n3,4,1\n", "line 2, column 2: a quoted field is never closed (no matching \" before the end of the file)"),
-            ("after-quote.csv", "1,\"2\"x,0\n", "line 1, column 2: text after the closing quote of a quoted field (a quote inside a quoted field is written \"\")"),
-            ("inner-quote.csv", "1,2\"3,0\n", "line 1, column 2: a quote inside an unquoted field; quote the whole field (\"...\") and double the quotes inside it"),
-            ("quoted-comma.csv", "1,\"2,5\",0\n", "line 1, column 2: \"2,5\" is not a number"),
-        ]
-        for (name, text, problem) in cases {
-            let url = write(text, name, in: folder)
-            let error = formatError { try CSV.load(url, labelColumn: -1) }
-            #expect(error?.description == "\(url.path): \(problem)", "\(name): \(error?.description ?? "no error")")
-        }
         let url = write("a,b,label\n1,2,0\n", "named.csv", in: folder)
         #expect(formatError { try CSV.load(url, labelColumn: "species") }?.description
             == "\(url.path): no column is named \"species\"; the header has \"a\", \"b\", \"label\"")
