@@ -1,32 +1,29 @@
 import Foundation
 
 // Activation functions. Each forward value is one fused element kernel; each derivative is
-// written with Variable operations so that second derivatives work too.
+// written with Variable operations so that second derivatives work too. The hottest ones also
+// declare a fused fast path (one kernel for the whole rule), used when no graph is recorded.
 
 extension Variable {
     /// `tanh(x)`; `d tanh(x)/dx = 1 - tanh(x)²`.
     public func tanh() -> Variable {
-        Variable.record("tanh", value.tanh(), inputs: [self], derivative: "d tanh(x)/dx = 1 - tanh(x)²") { g, y in
-            // Without a graph to record, one fused kernel computes the same expression.
-            if !GradMode.isEnabled { return [Variable(g.value.combining(y.value, TanhBackward(), operation: "tanh backward"))] }
-            return [g * (1 - y * y)]
-        }
+        Variable.record("tanh", value.tanh(), inputs: [self], derivative: "d tanh(x)/dx = 1 - tanh(x)²",
+                        backward: { g, y in [g * (1 - y * y)] },
+                        fastPath: { g, y in [g.combining(y.value, TanhBackward(), operation: "tanh backward")] })
     }
 
     /// `σ(x) = 1 / (1 + e^-x)`; `dσ/dx = σ(x)(1 - σ(x))`. Finite for inputs of any size.
     public func sigmoid() -> Variable {
-        Variable.record("sigmoid", value.sigmoid(), inputs: [self], derivative: "d σ(x)/dx = σ(x)(1 - σ(x))") { g, y in
-            if !GradMode.isEnabled { return [Variable(g.value.combining(y.value, SigmoidBackward(), operation: "sigmoid backward"))] }
-            return [g * y * (1 - y)]
-        }
+        Variable.record("sigmoid", value.sigmoid(), inputs: [self], derivative: "d σ(x)/dx = σ(x)(1 - σ(x))",
+                        backward: { g, y in [g * y * (1 - y)] },
+                        fastPath: { g, y in [g.combining(y.value, SigmoidBackward(), operation: "sigmoid backward")] })
     }
 
     /// `relu(x) = max(x, 0)`; derivative 1 for `x > 0`, else 0.
     public func relu() -> Variable {
-        Variable.record("relu", value.relu(), inputs: [self], derivative: "d relu(x)/dx = 1 if x > 0 else 0") { g, _ in
-            if !GradMode.isEnabled { return [Variable(g.value.combining(self.value, ReluBackward(), operation: "relu backward"))] }
-            return [g.multiplied(byConstant: self.value.greater(than: 0))]
-        }
+        Variable.record("relu", value.relu(), inputs: [self], derivative: "d relu(x)/dx = 1 if x > 0 else 0",
+                        backward: { g, _ in [g.multiplied(byConstant: self.value.greater(than: 0))] },
+                        fastPath: { g, _ in [g.combining(self.value, ReluBackward(), operation: "relu backward")] })
     }
 
     /// `x` for `x > 0`, else `slope · x`; derivative 1 or `slope`.
@@ -129,7 +126,8 @@ struct SigmoidBackward: BinaryFunction {
     @inline(__always) func callAsFunction<T: TensorScalar>(_ g: T, _ y: T) -> T { g * y * (1 - y) }
 }
 
-/// `g · [x > 0]`: the ReLU rule on the input `x`, fused (a multiply, so NaN and -0 behave as before).
+/// `g · [x > 0]`: the ReLU rule on the input `x`, fused (a multiply, as the rule is, so a NaN
+/// gradient stays NaN where `x ≤ 0`).
 struct ReluBackward: BinaryFunction {
     @inline(__always) func callAsFunction<T: TensorScalar>(_ g: T, _ x: T) -> T { g * (x > 0 ? 1 : 0) }
 }
