@@ -36,6 +36,6 @@ extension Variable {
 
     private func sharedUseError(_ operation: String) -> Never {
         let name = label.map { "'\($0)'" } ?? (creator.map { "the output of '\($0.name)'" } ?? "a variable")
-        fatalError("\(operation): \(name) (shape \(shape)) is in use by a backward pass running at the same time, on another thread (or nested in one on this thread). A model is trained (backward, zeroGrad, optimizer steps) by one thread at a time: give each thread its own copy of the model, or share it between threads only for inference under withNoGrad (see docs/threads.md)")
+        fatalError("\(operation): \(name) (shape \(shape)) is being written by another backward pass or gradient update at the same time, on another thread (or one this thread is running). A model is trained (backward, zeroGrad, optimizer steps) by one thread at a time: give each thread its own copy of the model, or share it between threads only for inference under withNoGrad (see docs/threads.md)")
     }
 }
