@@ -52,6 +52,16 @@ extension Variable {
     }
 }
 
+// docs/custom-operations.md:125
+extension Variable {
+    /// `x³`; `d x³/dx = 3x²`, with a fast path on tensors.
+    func cubedFast() -> Variable {
+        Variable.record("cubed", value * value * value, inputs: [self], derivative: "d x³/dx = 3x²",
+                        backward: { g, _ in [g * 3 * self.squared()] },
+                        fastPath: { g, _ in [g * (self.value.squared() * 3)] })
+    }
+}
+
 @Suite("Docs snippets")
 struct DocsSnippetTests {
     @Test("README.md:33") func README_md_line33() throws {
@@ -133,6 +143,21 @@ struct DocsSnippetTests {
             print(check.passed)
             #expect(DocOutput.take() == DocOutput.trimmed(##"""
             true
+            """##))
+        }
+    }
+
+    @Test("docs/custom-operations.md:139") func docs_custom_operations_md_line139() throws {
+        DocOutput.run("docs_custom_operations_md_line139") {
+            let x = Variable(Tensor([1.0, -2.0, 0.5], shape: [3]), requiresGrad: true)
+            x.cubedFast().sum().backward()                       // the fast path
+            print(x.grad!.scalars(as: Double.self))
+            x.zeroGrad()
+            x.cubedFast().sum().backward(createGraph: true)      // the rule, recorded
+            print(x.grad!.scalars(as: Double.self))
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            [3.0, 12.0, 0.75]
+            [3.0, 12.0, 0.75]
             """##))
         }
     }
