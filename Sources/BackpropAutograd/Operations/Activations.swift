@@ -85,3 +85,57 @@ extension Variable {
         }
     }
 }
+
+// The element functions of the activations, and their rules fused for the fast paths.
+extension Elementwise {
+    /// relu's derivative: 0 where `x ≤ 0`, else 1 (also at NaN, as PyTorch's `threshold_backward`).
+    struct ReluDerivative: UnaryFunction {
+        @inline(__always) func callAsFunction<T: TensorScalar>(_ x: T) -> T { x <= 0 ? 0 : 1 }
+    }
+    struct LeakyRelu: UnaryFunction {
+        let slope: Double
+        @inline(__always) func callAsFunction<T: TensorScalar>(_ x: T) -> T { x > 0 ? x : x * T(slope) }
+    }
+    struct Elu: UnaryFunction {
+        let alpha: Double
+        @inline(__always) func callAsFunction<T: TensorScalar>(_ x: T) -> T { x > 0 ? x : T(alpha) * (T.exp(x) - 1) }
+    }
+    /// `ln(1 + e^(βx)) / β`, and `x` where `βx > threshold`.
+    struct Softplus: UnaryFunction {
+        let beta: Double, threshold: Double
+        @inline(__always) func callAsFunction<T: TensorScalar>(_ x: T) -> T {
+            let bx = x * T(beta)
+            return bx > T(threshold) ? x : T.log1p(T.exp(bx)) / T(beta)
+        }
+    }
+    /// `x · Φ(x)`.
+    struct Gelu: UnaryFunction {
+        @inline(__always) func callAsFunction<T: TensorScalar>(_ x: T) -> T {
+            x * (1 + T.erf(x * T(0.7071067811865476))) / 2
+        }
+    }
+    /// `x (1 + tanh(√(2/π)(x + 0.044715x³))) / 2`.
+    struct GeluTanh: UnaryFunction {
+        @inline(__always) func callAsFunction<T: TensorScalar>(_ x: T) -> T {
+            let c = T(0.7978845608028654)
+            return x * (1 + T.tanh(c * (x + T(0.044715) * x * x * x))) / 2
+        }
+    }
+    /// 1 where `low ≤ x ≤ high` (where clamp passes its gradient through).
+    struct InRange: UnaryFunction {
+        let low: Double, high: Double
+        @inline(__always) func callAsFunction<T: TensorScalar>(_ x: T) -> T { x >= T(low) && x <= T(high) ? 1 : 0 }
+    }
+    /// `g · (1 - y²)`: the tanh rule on the output `y`, same operations in the same order.
+    struct TanhBackward: BinaryFunction {
+        @inline(__always) func callAsFunction<T: TensorScalar>(_ g: T, _ y: T) -> T { g * (1 - y * y) }
+    }
+    /// `(g · y) · (1 - y)`: the sigmoid rule on the output `y`.
+    struct SigmoidBackward: BinaryFunction {
+        @inline(__always) func callAsFunction<T: TensorScalar>(_ g: T, _ y: T) -> T { g * y * (1 - y) }
+    }
+    /// `g · relu'(x)`: the relu rule on the input `x` (a multiply, as the rule is).
+    struct ReluBackward: BinaryFunction {
+        @inline(__always) func callAsFunction<T: TensorScalar>(_ g: T, _ x: T) -> T { g * (x <= 0 ? 0 : 1) }
+    }
+}

@@ -45,3 +45,11 @@ extension Variable {
                                derivative: "d(mask ? x : 0)/dx = mask") { g, _ in [g.masked(by: mask).summed(toShape: source)] }
     }
 }
+
+extension Elementwise {
+    /// `x` where the mask `m` is nonzero, else 0; unlike `m · x`, an infinite or NaN `x` outside
+    /// the mask is dropped.
+    struct Masked: BinaryFunction {
+        @inline(__always) func callAsFunction<T: TensorScalar>(_ m: T, _ x: T) -> T { m != 0 ? x : 0 }
+    }
+}

@@ -63,6 +63,23 @@ public func binaryCrossEntropyWithLogits(_ logits: Variable, _ targets: Tensor, 
     binaryCrossEntropyWithLogits(logits, Variable(targets), positiveWeight: positiveWeight, reduction: reduction)
 }
 
+extension Elementwise {
+    /// `-(y · max(ln p, -100) + (1 - y) · max(ln(1 - p), -100))`.
+    struct BinaryCrossEntropy: BinaryFunction {
+        @inline(__always) func callAsFunction<T: TensorScalar>(_ p: T, _ y: T) -> T {
+            let logP = Swift.max(T.log(p), -100)
+            let logNotP = Swift.max(T.log1p(-p), -100)
+            return -(y * logP + (1 - y) * logNotP)
+        }
+    }
+    /// `max(x, 0) - x·y + ln(1 + e^(-|x|))`: binary cross-entropy of the logit `x`.
+    struct LogisticLoss: BinaryFunction {
+        @inline(__always) func callAsFunction<T: TensorScalar>(_ x: T, _ y: T) -> T {
+            Swift.max(x, 0) - x * y + T.log1p(T.exp(-Swift.abs(x)))
+        }
+    }
+}
+
 /// The floor of `p(1 - p)` in the gradient of binary cross-entropy: PyTorch's `1e-12`, which
 /// it applies in single precision (so `∂ℓ/∂p` at `p = 0, y = 1` is `-1.000000004e12`, not `-1e12`).
 let bceEpsilon = Double(Float(1e-12))

@@ -61,3 +61,10 @@ public func smoothL1Loss(_ prediction: Variable, _ target: Tensor, beta: Double 
     smoothL1Loss(prediction, Variable(target), beta: beta, reduction: reduction)
 }
 
+extension Elementwise {
+    /// 1 where `x < threshold`.
+    struct Less: UnaryFunction {
+        let threshold: Double
+        @inline(__always) func callAsFunction<T: TensorScalar>(_ x: T) -> T { x < T(threshold) ? 1 : 0 }
+    }
+}

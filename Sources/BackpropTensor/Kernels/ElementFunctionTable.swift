@@ -1,5 +1,8 @@
-/// Every function the element kernels apply, in one place: what one element of an operation's
-/// output is. Tensor methods, operations and losses pick them by name (`Elementwise.Tanh()`).
+/// The functions the element kernels apply: what one element of an operation's output is,
+/// all named `Elementwise.Name`. Tensor methods' functions are here; those of activations and
+/// fused backward rules extend `Elementwise` in BackpropAutograd (Operations/Activations.swift),
+/// those of losses in BackpropNN, so that each is compiled and inlined in the module that uses
+/// it (a conformance from another module is called per element, not inlined).
 ///
 /// NaN propagates as in PyTorch: comparisons with NaN are false, so each function is written
 /// to return NaN for a NaN input (`relu`, `maximum`, `clamp`) unless PyTorch defines otherwise
@@ -144,24 +147,6 @@ package enum Elementwise {
         @inlinable package init(threshold: Double) { self.threshold = threshold }
         @inlinable @inline(__always) package func callAsFunction<T: TensorScalar>(_ x: T) -> T { x > T(threshold) ? 1 : 0 }
     }
-    /// 1 where `x < threshold`.
-    package struct Less: UnaryFunction {
-        package let threshold: Double
-        @inlinable package init(threshold: Double) { self.threshold = threshold }
-        @inlinable @inline(__always) package func callAsFunction<T: TensorScalar>(_ x: T) -> T { x < T(threshold) ? 1 : 0 }
-    }
-    /// 1 where `low ≤ x ≤ high` (where clamp passes its gradient through).
-    package struct InRange: UnaryFunction {
-        package let low: Double, high: Double
-        @inlinable package init(low: Double, high: Double) { self.low = low; self.high = high }
-        @inlinable @inline(__always) package func callAsFunction<T: TensorScalar>(_ x: T) -> T { x >= T(low) && x <= T(high) ? 1 : 0 }
-    }
-    /// `x` where the mask `m` is nonzero, else 0; unlike `m · x`, an infinite or NaN `x` outside
-    /// the mask is dropped.
-    package struct Masked: BinaryFunction {
-        @inlinable package init() {}
-        @inlinable @inline(__always) package func callAsFunction<T: TensorScalar>(_ m: T, _ x: T) -> T { m != 0 ? x : 0 }
-    }
 
     // MARK: Activations
 
@@ -170,80 +155,5 @@ package enum Elementwise {
         @inlinable package init() {}
         @inlinable @inline(__always) package func callAsFunction<T: TensorScalar>(_ x: T) -> T { x <= 0 ? 0 : x }
     }
-    /// relu's derivative: 0 where `x ≤ 0`, else 1 (also at NaN, as PyTorch's `threshold_backward`).
-    package struct ReluDerivative: UnaryFunction {
-        @inlinable package init() {}
-        @inlinable @inline(__always) package func callAsFunction<T: TensorScalar>(_ x: T) -> T { x <= 0 ? 0 : 1 }
-    }
-    package struct LeakyRelu: UnaryFunction {
-        package let slope: Double
-        @inlinable package init(slope: Double) { self.slope = slope }
-        @inlinable @inline(__always) package func callAsFunction<T: TensorScalar>(_ x: T) -> T { x > 0 ? x : x * T(slope) }
-    }
-    package struct Elu: UnaryFunction {
-        package let alpha: Double
-        @inlinable package init(alpha: Double) { self.alpha = alpha }
-        @inlinable @inline(__always) package func callAsFunction<T: TensorScalar>(_ x: T) -> T { x > 0 ? x : T(alpha) * (T.exp(x) - 1) }
-    }
-    /// `ln(1 + e^(βx)) / β`, and `x` where `βx > threshold`.
-    package struct Softplus: UnaryFunction {
-        package let beta: Double, threshold: Double
-        @inlinable package init(beta: Double, threshold: Double) { self.beta = beta; self.threshold = threshold }
-        @inlinable @inline(__always) package func callAsFunction<T: TensorScalar>(_ x: T) -> T {
-            let bx = x * T(beta)
-            return bx > T(threshold) ? x : T.log1p(T.exp(bx)) / T(beta)
-        }
-    }
-    /// `x · Φ(x)`.
-    package struct Gelu: UnaryFunction {
-        @inlinable package init() {}
-        @inlinable @inline(__always) package func callAsFunction<T: TensorScalar>(_ x: T) -> T {
-            x * (1 + T.erf(x * T(0.7071067811865476))) / 2
-        }
-    }
-    /// `x (1 + tanh(√(2/π)(x + 0.044715x³))) / 2`.
-    package struct GeluTanh: UnaryFunction {
-        @inlinable package init() {}
-        @inlinable @inline(__always) package func callAsFunction<T: TensorScalar>(_ x: T) -> T {
-            let c = T(0.7978845608028654)
-            return x * (1 + T.tanh(c * (x + T(0.044715) * x * x * x))) / 2
-        }
-    }
 
-    // MARK: Fused backward rules (each equal to its operation's rule, tested)
-
-    /// `g · (1 - y²)`: the tanh rule on the output `y`, same operations in the same order.
-    package struct TanhBackward: BinaryFunction {
-        @inlinable package init() {}
-        @inlinable @inline(__always) package func callAsFunction<T: TensorScalar>(_ g: T, _ y: T) -> T { g * (1 - y * y) }
-    }
-    /// `(g · y) · (1 - y)`: the sigmoid rule on the output `y`.
-    package struct SigmoidBackward: BinaryFunction {
-        @inlinable package init() {}
-        @inlinable @inline(__always) package func callAsFunction<T: TensorScalar>(_ g: T, _ y: T) -> T { g * y * (1 - y) }
-    }
-    /// `g · relu'(x)`: the relu rule on the input `x` (a multiply, as the rule is).
-    package struct ReluBackward: BinaryFunction {
-        @inlinable package init() {}
-        @inlinable @inline(__always) package func callAsFunction<T: TensorScalar>(_ g: T, _ x: T) -> T { g * (x <= 0 ? 0 : 1) }
-    }
-
-    // MARK: Losses
-
-    /// `-(y · max(ln p, -100) + (1 - y) · max(ln(1 - p), -100))`.
-    package struct BinaryCrossEntropy: BinaryFunction {
-        @inlinable package init() {}
-        @inlinable @inline(__always) package func callAsFunction<T: TensorScalar>(_ p: T, _ y: T) -> T {
-            let logP = Swift.max(T.log(p), -100)
-            let logNotP = Swift.max(T.log1p(-p), -100)
-            return -(y * logP + (1 - y) * logNotP)
-        }
-    }
-    /// `max(x, 0) - x·y + ln(1 + e^(-|x|))`: binary cross-entropy of the logit `x`.
-    package struct LogisticLoss: BinaryFunction {
-        @inlinable package init() {}
-        @inlinable @inline(__always) package func callAsFunction<T: TensorScalar>(_ x: T, _ y: T) -> T {
-            Swift.max(x, 0) - x * y + T.log1p(T.exp(-Swift.abs(x)))
-        }
-    }
 }
