@@ -132,7 +132,8 @@ public final class Variable {
     // per node and overflows the stack. So a variable that holds the last reference to other
     // nodes cuts those links and releases the nodes one at a time from an explicit stack.
     deinit {
-        guard creator != nil || gradVariable != nil || pendingGradient != nil else { return }
+        // The common case (a leaf, or an operation a backward pass has freed) has nothing to walk.
+        guard !(creator?.inputs.isEmpty ?? true) || gradVariable != nil || pendingGradient != nil else { return }
         var owned: [Variable] = []
         releaseLinks(into: &owned)
         while let node = owned.popLast() { node.releaseLinks(into: &owned) }
