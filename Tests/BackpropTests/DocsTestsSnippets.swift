@@ -53,7 +53,6 @@ extension Variable {
     }
 }
 
-<<<<<<< HEAD
 // docs/custom-operations.md:125
 extension Variable {
     /// `x³`; `d x³/dx = 3x²`, with a fast path on tensors.
@@ -61,7 +60,9 @@ extension Variable {
         Variable.record("cubed", value * value * value, inputs: [self], derivative: "d x³/dx = 3x²",
                         backward: { g, _ in [g * 3 * self.squared()] },
                         fastPath: { g, _ in [g * (self.value.squared() * 3)] })
-=======
+    }
+}
+
 // Sources/Backprop/Backprop.docc/WritingYourOwnOperation.md:15
 extension Variable {
     /// `x / (1 + |x|)`, elementwise; `d softsign(x)/dx = 1 / (1 + |x|)²`.
@@ -71,7 +72,6 @@ extension Variable {
             let denominator = self.abs() + 1
             return [g / (denominator * denominator)]
         }
->>>>>>> main
     }
 }
 
