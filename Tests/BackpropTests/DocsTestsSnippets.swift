@@ -53,6 +53,16 @@ extension Variable {
     }
 }
 
+// docs/custom-operations.md:125
+extension Variable {
+    /// `x³`; `d x³/dx = 3x²`, with a fast path on tensors.
+    func cubedFast() -> Variable {
+        Variable.record("cubed", value * value * value, inputs: [self], derivative: "d x³/dx = 3x²",
+                        backward: { g, _ in [g * 3 * self.squared()] },
+                        fastPath: { g, _ in [g * (self.value.squared() * 3)] })
+    }
+}
+
 // docs/custom-optimizer.md:34
 /// Lion (Chen et al., 2023): `w ← w (1 - lr λ) - lr · sign(β₁ m + (1 - β₁) g)`, then
 /// `m ← β₂ m + (1 - β₂) g`.
@@ -167,6 +177,21 @@ struct DocsSnippetTests {
             print(check.passed)
             #expect(DocOutput.take() == DocOutput.trimmed(##"""
             true
+            """##))
+        }
+    }
+
+    @Test("docs/custom-operations.md:139") func docs_custom_operations_md_line139() throws {
+        DocOutput.run("docs_custom_operations_md_line139") {
+            let x = Variable(Tensor([1.0, -2.0, 0.5], shape: [3]), requiresGrad: true)
+            x.cubedFast().sum().backward()                       // the fast path
+            print(x.grad!.scalars(as: Double.self))
+            x.zeroGrad()
+            x.cubedFast().sum().backward(createGraph: true)      // the rule, recorded
+            print(x.grad!.scalars(as: Double.self))
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            [3.0, 12.0, 0.75]
+            [3.0, 12.0, 0.75]
             """##))
         }
     }

@@ -51,7 +51,11 @@ extension Variable {
             seed = Tensor.ones(shape, dtype: dtype)
         }
 
+        if AnomalyDetection.isEnabled { AnomalyDetection.checkSeed(seed) }
+
         let order = topologicalOrder()
+        Variable.claimForBackward(order)
+        defer { Variable.releaseClaims(order) }
         // Each node holds the gradient gathered for it so far (`pendingGradient`) until its
         // turn comes; nodes later in the order are always done before earlier ones.
         pendingGradient = Variable(seed)
@@ -63,16 +67,15 @@ extension Variable {
                     node.accumulateGrad(g, createGraph: createGraph)
                 }
                 guard let op = node.creator else { continue }
-                guard let rule = op.backward else {
-                    for other in order { other.pendingGradient = nil }
-                    fatalError("backward: the graph through '\(op.name)' was already freed by an earlier backward pass; call the first backward with retainGraph: true to run backward through the graph twice")
-                }
                 let inputs = op.inputs
                 // Under anomaly detection, check what this operation's rule returns (below)
                 // rather than each primitive the rule is built from, so the report names it.
                 let grads = AnomalyDetection.isEnabled
-                    ? AnomalyDetection.$enabled.withValue(false) { rule(g, node) }
-                    : rule(g, node)
+                    ? AnomalyDetection.$enabled.withValue(false) { op.gradients(g, node, order: order, createGraph: createGraph) }
+                    : op.gradients(g, node, order: order, createGraph: createGraph)
+                guard grads.count == inputs.count else {
+                    fatalError("backward: '\(op.name)' returned \(grads.count) gradient\(grads.count == 1 ? "" : "s") for \(inputs.count) input\(inputs.count == 1 ? "" : "s"); its backward closure must return one entry per input, in order (nil for an input that gets no gradient)")
+                }
                 for (input, gi) in zip(inputs, grads) {
                     guard let gi, input.requiresGrad else { continue }
                     if AnomalyDetection.isEnabled {
@@ -121,6 +124,20 @@ extension Variable {
             }
         }
         return order
+    }
+}
+
+extension Operation {
+    /// The gradients for this operation's inputs given its output's gradient `g`: by the fused
+    /// fast path when there is one and the pass records no graph (`createGraph` false),
+    /// otherwise by the rule.
+    fileprivate func gradients(_ g: Variable, _ output: Variable, order: [Variable], createGraph: Bool) -> [Variable?] {
+        if !createGraph, let fastPath { return fastPath(g.value, output).map { $0.map { Variable($0) } } }
+        guard let rule else {
+            for other in order { other.pendingGradient = nil }
+            fatalError("backward: the graph through '\(name)' was already freed by an earlier backward pass; call the first backward with retainGraph: true to run backward through the graph twice")
+        }
+        return rule(g, output)
     }
 }
 

@@ -37,12 +37,14 @@ public final class Variable {
     /// The number of the last graph walk that visited this node (see `topologicalOrder()`).
     @exclusivity(unchecked) var visitMark: UInt64 = 0
     static let nextVisitMark = Atomic<UInt64>(0)
+    /// Nonzero while a backward pass or a gradient update owns this variable (see `SharedUse.swift`).
+    let claim = Atomic<UInt64>(0)
 
     /// The accumulated gradient of the last backward passes, `nil` until one reaches this
     /// variable. Gradients add up over backward calls until ``zeroGrad()``.
     public var grad: Tensor? {
         get { gradVariable?.value }
-        set { gradVariable = newValue.map { Variable($0) } }
+        set { exclusively("setting grad") { gradVariable = newValue.map { Variable($0) } } }
     }
 
     /// A leaf variable.
@@ -82,17 +84,18 @@ public final class Variable {
     public func item<T: TensorScalar>(as type: T.Type = Float.self) -> T { value.item(as: T.self) }
 
     /// Forgets the accumulated gradient.
-    public func zeroGrad() { gradVariable = nil }
+    public func zeroGrad() { exclusively("zeroGrad") { gradVariable = nil } }
 
     /// The same value as a new leaf that records no history: gradients stop here.
     public func detached() -> Variable { Variable(value, requiresGrad: false, label: label) }
 
     /// Records `value` as the output of an operation on `inputs`.
     ///
-    /// `backward(g, output)` receives the gradient `g` of the loss with respect to the output
-    /// (and the output itself, so closures need not capture it, which would make a retain
-    /// cycle) and returns the gradient for each input, `nil` where an input gets none. It must
-    /// be written with `Variable` operations: then gradients of gradients work too.
+    /// `backward(g, output)` is the operation's derivative rule: it receives the gradient `g` of
+    /// the loss with respect to the output (and the output itself, so closures need not capture
+    /// it, which would make a retain cycle) and returns the gradient for each input, `nil` where
+    /// an input gets none. It must be written with `Variable` operations: then gradients of
+    /// gradients work too.
     ///
     /// This is how every built-in operation is made, and how you add your own:
     /// ```swift
@@ -108,13 +111,63 @@ public final class Variable {
         _ name: String, _ value: Tensor, inputs: [Variable], derivative: String,
         backward: @escaping (_ gradient: Variable, _ output: Variable) -> [Variable?]
     ) -> Variable {
+        record(name, value, inputs: inputs, derivative: derivative, backward: backward, fastPath: nil)
+    }
+
+    /// Records an operation whose rule also has a fused fast path on tensors.
+    ///
+    /// `backward` is the rule, as in ``record(_:_:inputs:derivative:backward:)``. `fastPath`
+    /// computes the same gradients directly on tensors (for example one fused element kernel
+    /// instead of three operations); ``backward(_:retainGraph:createGraph:observer:)`` uses it
+    /// when `createGraph` is false, and the rule when the backward pass is itself recorded.
+    /// The fast path must return what the rule returns (the tests compare them).
+    public static func record(
+        _ name: String, _ value: Tensor, inputs: [Variable], derivative: String,
+        backward: @escaping (_ gradient: Variable, _ output: Variable) -> [Variable?],
+        fastPath: ((_ gradient: Tensor, _ output: Variable) -> [Tensor?])?
+    ) -> Variable {
         let tracked = GradMode.isEnabled && inputs.contains { $0.requiresGrad }
         let output = Variable(value, requiresGrad: tracked)
         if tracked {
-            output.creator = Operation(name: name, derivative: derivative, inputs: inputs, backward: backward)
+            output.creator = Operation(name: name, derivative: derivative, inputs: inputs, rule: backward, fastPath: fastPath)
         }
-        if AnomalyDetection.isEnabled { AnomalyDetection.check(value, producedBy: name, phase: "forward", creator: output.creator) }
+        if AnomalyDetection.isEnabled { AnomalyDetection.checkForward(value, of: name, inputs: inputs, creator: output.creator) }
         return output
+    }
+
+    // Releasing a deep graph node by node (variable → operation → inputs → ...) recurses once
+    // per node and overflows the stack. So a variable that holds the last reference to other
+    // nodes cuts those links and releases the nodes one at a time from an explicit stack.
+    deinit {
+        // The common case (a leaf, or an operation a backward pass has freed) has nothing to walk.
+        guard !(creator?.inputs.isEmpty ?? true) || gradVariable != nil || pendingGradient != nil else { return }
+        var owned: [Variable] = []
+        releaseLinks(into: &owned)
+        while let node = owned.popLast() { node.releaseLinks(into: &owned) }
+    }
+
+    /// Unlinks this variable from the nodes it refers to, appending to `owned` those it alone
+    /// kept alive (so that releasing them is left to the caller's loop).
+    private func releaseLinks(into owned: inout [Variable]) {
+        func keepIfLast(_ node: inout Variable?) {
+            guard var last = node else { return }
+            node = nil
+            if isKnownUniquelyReferenced(&last) { owned.append(last) }
+        }
+        keepIfLast(&gradVariable)
+        keepIfLast(&pendingGradient)
+        guard var operation = creator else { return }
+        creator = nil
+        guard isKnownUniquelyReferenced(&operation) else { return }
+        // The rule's closures capture inputs too: release them first, so the inputs array
+        // holds the last references.
+        operation.rule = nil
+        operation.fastPath = nil
+        var inputs = operation.inputs
+        operation.inputs = []
+        while var input = inputs.popLast() {
+            if isKnownUniquelyReferenced(&input) { owned.append(input) }
+        }
     }
 }
 
@@ -129,21 +182,30 @@ public final class Operation {
     @exclusivity(unchecked) public internal(set) var inputs: [Variable]
     /// Where the operation was created, recorded in anomaly-detection mode only.
     public internal(set) var creationContext: String?
-    @exclusivity(unchecked) var backward: ((Variable, Variable) -> [Variable?])?
+    /// The derivative rule, written with `Variable` operations (`nil` once freed).
+    @exclusivity(unchecked) var rule: ((Variable, Variable) -> [Variable?])?
+    /// The same rule fused on tensors, used by backward passes that record no graph.
+    @exclusivity(unchecked) var fastPath: ((Tensor, Variable) -> [Tensor?])?
 
-    init(name: String, derivative: String, inputs: [Variable], backward: @escaping (Variable, Variable) -> [Variable?]) {
+    init(name: String, derivative: String, inputs: [Variable], rule: @escaping (Variable, Variable) -> [Variable?],
+         fastPath: ((Tensor, Variable) -> [Tensor?])?) {
         self.name = name
         self.derivative = derivative
         self.inputs = inputs
-        self.backward = backward
+        self.rule = rule
+        self.fastPath = fastPath
         if AnomalyDetection.isEnabled { creationContext = AnomalyDetection.callSite() }
     }
 
     /// Whether a backward pass freed this operation's saved values.
-    public var isFreed: Bool { backward == nil }
+    public var isFreed: Bool { rule == nil }
+
+    /// Whether this operation has a fused fast path beside its rule.
+    public var hasFastPath: Bool { fastPath != nil }
 
     func free() {
-        backward = nil
+        rule = nil
+        fastPath = nil
         inputs = []
     }
 }

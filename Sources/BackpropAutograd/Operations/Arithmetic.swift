@@ -18,16 +18,15 @@ extension Variable {
     }
 
     /// `a * b` elementwise; `∂/∂a = b`, `∂/∂b = a`.
+    ///
+    /// Fast path for `x * x`: both gradients are `g·x`, computed once (backward adds them up).
     public static func * (a: Variable, b: Variable) -> Variable {
-        record("mul", a.value * b.value, inputs: [a, b], derivative: "d(a*b)/da = b, d(a*b)/db = a") { g, _ in
-            if a === b && !GradMode.isEnabled {
-                // x·x: both gradients are g·x, computed once (backward adds them up).
-                let ga = g * a
-                return [ga, ga]
-            }
-            return [a.requiresGrad ? (g * b).summed(toShape: a.shape) : nil,
-             b.requiresGrad ? (g * a).summed(toShape: b.shape) : nil]
-        }
+        record("mul", a.value * b.value, inputs: [a, b], derivative: "d(a*b)/da = b, d(a*b)/db = a",
+               backward: { g, _ in
+                   [a.requiresGrad ? (g * b).summed(toShape: a.shape) : nil,
+                    b.requiresGrad ? (g * a).summed(toShape: b.shape) : nil]
+               },
+               fastPath: a === b ? { g, _ in let ga = g * a.value; return [ga, ga] } : nil)
     }
 
     /// `a / b` elementwise; `∂/∂a = 1/b`, `∂/∂b = -a/b²`.

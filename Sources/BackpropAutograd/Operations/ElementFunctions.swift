@@ -31,9 +31,25 @@ extension Variable {
         }
     }
 
-    /// Elementwise `cond ? a : b` for a constant 0/1 mask; gradients go to the chosen side.
+    /// Elementwise `mask ? a : b` for a constant 0/1 mask; gradients go to the chosen side.
+    /// The side not chosen is dropped, even where it is infinite or NaN.
     public static func select(_ mask: Tensor, _ a: Variable, _ b: Variable) -> Variable {
-        let notMask = 1 - mask
-        return a.multiplied(byConstant: mask) + b.multiplied(byConstant: notMask)
+        a.masked(by: mask) + b.masked(by: 1 - mask)
+    }
+
+    /// This variable where `mask` is nonzero, else 0 (unlike `x * mask`, infinite and NaN
+    /// elements outside the mask become 0); the gradient is masked the same way.
+    public func masked(by mask: Tensor) -> Variable {
+        let source = shape
+        return Variable.record("mask", mask.combining(value, Elementwise.Masked(), operation: "mask"), inputs: [self],
+                               derivative: "d(mask ? x : 0)/dx = mask") { g, _ in [g.masked(by: mask).summed(toShape: source)] }
+    }
+}
+
+extension Elementwise {
+    /// `x` where the mask `m` is nonzero, else 0; unlike `m · x`, an infinite or NaN `x` outside
+    /// the mask is dropped.
+    struct Masked: BinaryFunction {
+        @inline(__always) func callAsFunction<T: TensorScalar>(_ m: T, _ x: T) -> T { m != 0 ? x : 0 }
     }
 }

@@ -5,11 +5,9 @@ extension Variable {
     public func sum(axes: [Int]? = nil, keepDims: Bool = false) -> Variable {
         let source = shape
         let keptShape = value.reducedShape(value.reductionAxes(axes, operation: "sum"), keepDims: true)
-        return Variable.record("sum", value.sum(axes: axes, keepDims: keepDims), inputs: [self],
-                               derivative: "d Σx/dx_i = 1") { g, _ in
-            if !GradMode.isEnabled { return [Variable(g.value.reshaped(keptShape).broadcast(to: source))] }
-            return [g.reshaped(keptShape).broadcast(to: source)]
-        }
+        return Variable.record("sum", value.sum(axes: axes, keepDims: keepDims), inputs: [self], derivative: "d Σx/dx_i = 1",
+                               backward: { g, _ in [g.reshaped(keptShape).broadcast(to: source)] },
+                               fastPath: { g, _ in [g.reshaped(keptShape).broadcast(to: source)] })
     }
 
     /// Mean over `axes` (all when `nil`): `Σx / n`, derivative `1/n` for each element.

@@ -13,7 +13,7 @@ public func binaryCrossEntropy(_ probabilities: Variable, _ targets: Variable, r
     if let outside = p.value.scalars(as: Double.self).first(where: { !($0 >= 0 && $0 <= 1) }) {
         fatalError("binaryCrossEntropy: probabilities must lie in [0, 1], found \(outside); for raw scores use binaryCrossEntropyWithLogits")
     }
-    let value = p.value.combining(y.value, BinaryCrossEntropyElement(), operation: "binaryCrossEntropy")
+    let value = p.value.combining(y.value, Elementwise.BinaryCrossEntropy(), operation: "binaryCrossEntropy")
     return Variable.record("binaryCrossEntropy", value, inputs: [p, y],
                            derivative: "dℓ/dp = (p - y) / max(p(1-p), ε), ε = 1e-12, dℓ/dy = ln(1-p) - ln p") { g, _ in
         [p.requiresGrad ? g * (p - y) / (p * (1 - p)).clamped(min: bceEpsilon) : nil,
@@ -40,7 +40,7 @@ public func binaryCrossEntropyWithLogits(_ logits: Variable, _ targets: Variable
     checkSameShape(logits.shape, targets.shape, loss: "binaryCrossEntropyWithLogits")
     let x = logits, y = targets
     guard let positiveWeight else {
-        let value = x.value.combining(y.value, LogisticLossElement(), operation: "binaryCrossEntropyWithLogits")
+        let value = x.value.combining(y.value, Elementwise.LogisticLoss(), operation: "binaryCrossEntropyWithLogits")
         return Variable.record("binaryCrossEntropyWithLogits", value, inputs: [x, y],
                                derivative: "dℓ/dx = σ(x) - y, dℓ/dy = -x") { g, _ in
             [x.requiresGrad ? g * (x.sigmoid() - y) : nil, y.requiresGrad ? -g * x : nil]
@@ -63,19 +63,20 @@ public func binaryCrossEntropyWithLogits(_ logits: Variable, _ targets: Tensor, 
     binaryCrossEntropyWithLogits(logits, Variable(targets), positiveWeight: positiveWeight, reduction: reduction)
 }
 
-/// `-(y · max(ln p, -100) + (1 - y) · max(ln(1 - p), -100))` for one element.
-struct BinaryCrossEntropyElement: BinaryFunction {
-    @inline(__always) func callAsFunction<T: TensorScalar>(_ p: T, _ y: T) -> T {
-        let logP = Swift.max(T.log(p), -100)
-        let logNotP = Swift.max(T.log1p(-p), -100)
-        return -(y * logP + (1 - y) * logNotP)
+extension Elementwise {
+    /// `-(y · max(ln p, -100) + (1 - y) · max(ln(1 - p), -100))`.
+    struct BinaryCrossEntropy: BinaryFunction {
+        @inline(__always) func callAsFunction<T: TensorScalar>(_ p: T, _ y: T) -> T {
+            let logP = Swift.max(T.log(p), -100)
+            let logNotP = Swift.max(T.log1p(-p), -100)
+            return -(y * logP + (1 - y) * logNotP)
+        }
     }
-}
-
-/// `max(x, 0) - x·y + ln(1 + e^(-|x|))` for one element.
-struct LogisticLossElement: BinaryFunction {
-    @inline(__always) func callAsFunction<T: TensorScalar>(_ x: T, _ y: T) -> T {
-        Swift.max(x, 0) - x * y + T.log1p(T.exp(-Swift.abs(x)))
+    /// `max(x, 0) - x·y + ln(1 + e^(-|x|))`: binary cross-entropy of the logit `x`.
+    struct LogisticLoss: BinaryFunction {
+        @inline(__always) func callAsFunction<T: TensorScalar>(_ x: T, _ y: T) -> T {
+            Swift.max(x, 0) - x * y + T.log1p(T.exp(-Swift.abs(x)))
+        }
     }
 }
 

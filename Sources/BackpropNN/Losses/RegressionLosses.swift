@@ -35,7 +35,7 @@ public func huberLoss(_ prediction: Variable, _ target: Variable, delta: Double 
     guard delta > 0 else { fatalError("huberLoss: delta must be positive, got \(delta)") }
     let d = prediction - target
     let a = d.abs()
-    let inside = a.value.applying(LessThanScalar(threshold: delta))
+    let inside = a.value.applying(Elementwise.Less(threshold: delta))
     return Variable.select(inside, d * d * 0.5, (a - 0.5 * delta) * delta).reduced(reduction, loss: "huberLoss")
 }
 
@@ -52,7 +52,7 @@ public func smoothL1Loss(_ prediction: Variable, _ target: Variable, beta: Doubl
     if beta == 0 { return l1Loss(prediction, target, reduction: reduction) }
     let d = prediction - target
     let a = d.abs()
-    let inside = a.value.applying(LessThanScalar(threshold: beta))
+    let inside = a.value.applying(Elementwise.Less(threshold: beta))
     return Variable.select(inside, d * d * (0.5 / beta), a - 0.5 * beta).reduced(reduction, loss: "smoothL1Loss")
 }
 
@@ -61,8 +61,10 @@ public func smoothL1Loss(_ prediction: Variable, _ target: Tensor, beta: Double 
     smoothL1Loss(prediction, Variable(target), beta: beta, reduction: reduction)
 }
 
-/// 1 where `x < threshold`, else 0.
-struct LessThanScalar: UnaryFunction {
-    let threshold: Double
-    @inline(__always) func callAsFunction<T: TensorScalar>(_ x: T) -> T { x < T(threshold) ? 1 : 0 }
+extension Elementwise {
+    /// 1 where `x < threshold`.
+    struct Less: UnaryFunction {
+        let threshold: Double
+        @inline(__always) func callAsFunction<T: TensorScalar>(_ x: T) -> T { x < T(threshold) ? 1 : 0 }
+    }
 }

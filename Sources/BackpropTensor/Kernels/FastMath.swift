@@ -9,7 +9,7 @@
 /// Taylor series to degree 11 (relative error below 1e-12); below `2^-5` the series
 /// `a - a³/3 + 2a⁵/15 - 17a⁷/315` avoids the cancellation in `1 - 2/(e^(2a) + 1)`.
 @inline(__always)
-func tanhFloat(_ x: Float) -> Float {
+@usableFromInline func tanhFloat(_ x: Float) -> Float {
     tanhFloat4(SIMD4(repeating: x))[0]
 }
 

@@ -65,20 +65,20 @@ extension Tensor {
 
     // MARK: Arithmetic with broadcasting
 
-    public static func + (a: Tensor, b: Tensor) -> Tensor { a.combining(b, Add(), operation: "add") }
-    public static func - (a: Tensor, b: Tensor) -> Tensor { a.combining(b, Subtract(), operation: "sub") }
-    public static func * (a: Tensor, b: Tensor) -> Tensor { a.combining(b, Multiply(), operation: "mul") }
-    public static func / (a: Tensor, b: Tensor) -> Tensor { a.combining(b, Divide(), operation: "div") }
-    public static prefix func - (a: Tensor) -> Tensor { a.applying(Negate()) }
+    public static func + (a: Tensor, b: Tensor) -> Tensor { a.combining(b, Elementwise.Add(), operation: "add") }
+    public static func - (a: Tensor, b: Tensor) -> Tensor { a.combining(b, Elementwise.Subtract(), operation: "sub") }
+    public static func * (a: Tensor, b: Tensor) -> Tensor { a.combining(b, Elementwise.Multiply(), operation: "mul") }
+    public static func / (a: Tensor, b: Tensor) -> Tensor { a.combining(b, Elementwise.Divide(), operation: "div") }
+    public static prefix func - (a: Tensor) -> Tensor { a.applying(Elementwise.Negate()) }
 
-    public static func + (a: Tensor, b: Double) -> Tensor { a.applying(Shift(offset: b)) }
-    public static func + (a: Double, b: Tensor) -> Tensor { b.applying(Shift(offset: a)) }
-    public static func - (a: Tensor, b: Double) -> Tensor { a.applying(Shift(offset: -b)) }
-    public static func - (a: Double, b: Tensor) -> Tensor { b.applying(Negate()).applying(Shift(offset: a)) }
-    public static func * (a: Tensor, b: Double) -> Tensor { a.applying(Scale(factor: b)) }
-    public static func * (a: Double, b: Tensor) -> Tensor { b.applying(Scale(factor: a)) }
-    public static func / (a: Tensor, b: Double) -> Tensor { a.applying(Scale(factor: 1 / b)) }
-    public static func / (a: Double, b: Tensor) -> Tensor { b.applying(Reciprocal()).applying(Scale(factor: a)) }
+    public static func + (a: Tensor, b: Double) -> Tensor { a.applying(Elementwise.Shift(offset: b)) }
+    public static func + (a: Double, b: Tensor) -> Tensor { b.applying(Elementwise.Shift(offset: a)) }
+    public static func - (a: Tensor, b: Double) -> Tensor { a.applying(Elementwise.Shift(offset: -b)) }
+    public static func - (a: Double, b: Tensor) -> Tensor { b.applying(Elementwise.Negate()).applying(Elementwise.Shift(offset: a)) }
+    public static func * (a: Tensor, b: Double) -> Tensor { a.applying(Elementwise.Scale(factor: b)) }
+    public static func * (a: Double, b: Tensor) -> Tensor { b.applying(Elementwise.Scale(factor: a)) }
+    public static func / (a: Tensor, b: Double) -> Tensor { a.applying(Elementwise.Scale(factor: 1 / b)) }
+    public static func / (a: Double, b: Tensor) -> Tensor { b.applying(Elementwise.Reciprocal()).applying(Elementwise.Scale(factor: a)) }
 
     public static func += (a: inout Tensor, b: Tensor) { a = a + b }
     public static func -= (a: inout Tensor, b: Tensor) { a = a - b }
@@ -86,35 +86,35 @@ extension Tensor {
 
     // MARK: Element functions
 
-    public func exp() -> Tensor { applying(Exp()) }
-    public func log() -> Tensor { applying(Log()) }
-    public func sqrt() -> Tensor { applying(SquareRoot()) }
-    public func abs() -> Tensor { applying(Absolute()) }
+    public func exp() -> Tensor { applying(Elementwise.Exp()) }
+    public func log() -> Tensor { applying(Elementwise.Log()) }
+    public func sqrt() -> Tensor { applying(Elementwise.Sqrt()) }
+    public func abs() -> Tensor { applying(Elementwise.Abs()) }
     public func tanh() -> Tensor {
-        guard dtype == .float32 else { return applying(HyperbolicTangent()) }
+        guard dtype == .float32 else { return applying(Elementwise.Tanh()) }
         let out = Tensor(uninitializedShape: shape, dtype: dtype)
         FastMathKernels.tanh(buffer.pointer(Float.self), out.buffer.pointer(Float.self), count: count)
         return out
     }
-    public func sigmoid() -> Tensor { applying(SigmoidFunction()) }
-    public func relu() -> Tensor { applying(Relu()) }
-    public func sign() -> Tensor { applying(Sign()) }
-    public func erf() -> Tensor { applying(ErrorFunction()) }
-    public func squared() -> Tensor { applying(Square()) }
-    public func pow(_ exponent: Double) -> Tensor { applying(PowerOf(exponent: exponent)) }
-    public func pow(_ exponent: Tensor) -> Tensor { combining(exponent, Power(), operation: "pow") }
+    public func sigmoid() -> Tensor { applying(Elementwise.Sigmoid()) }
+    public func relu() -> Tensor { applying(Elementwise.Relu()) }
+    public func sign() -> Tensor { applying(Elementwise.Sign()) }
+    public func erf() -> Tensor { applying(Elementwise.Erf()) }
+    public func squared() -> Tensor { applying(Elementwise.Square()) }
+    public func pow(_ exponent: Double) -> Tensor { applying(Elementwise.PowConstant(exponent: exponent)) }
+    public func pow(_ exponent: Tensor) -> Tensor { combining(exponent, Elementwise.Pow(), operation: "pow") }
     public func clamped(min low: Double = -.infinity, max high: Double = .infinity) -> Tensor {
-        applying(ClampValue(low: low, high: high))
+        applying(Elementwise.Clamp(low: low, high: high))
     }
     /// Elementwise maximum of two tensors (broadcast).
-    public func maximum(_ other: Tensor) -> Tensor { combining(other, Maximum(), operation: "maximum") }
+    public func maximum(_ other: Tensor) -> Tensor { combining(other, Elementwise.Maximum(), operation: "maximum") }
     /// Elementwise minimum of two tensors (broadcast).
-    public func minimum(_ other: Tensor) -> Tensor { combining(other, Minimum(), operation: "minimum") }
+    public func minimum(_ other: Tensor) -> Tensor { combining(other, Elementwise.Minimum(), operation: "minimum") }
 
     /// 1 where `self > threshold`, else 0, in this tensor's element type.
-    public func greater(than threshold: Double) -> Tensor { applying(GreaterThanScalar(threshold: threshold)) }
+    public func greater(than threshold: Double) -> Tensor { applying(Elementwise.Greater(threshold: threshold)) }
     /// 1 where `self == other` (broadcast), else 0.
-    public func equal(_ other: Tensor) -> Tensor { combining(other, IsEqual(), operation: "equal") }
+    public func equal(_ other: Tensor) -> Tensor { combining(other, Elementwise.Equal(), operation: "equal") }
 
     /// Whether every element is finite (no NaN, no infinity).
     public var isFinite: Bool {

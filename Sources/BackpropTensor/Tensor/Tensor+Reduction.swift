@@ -174,12 +174,8 @@ extension Tensor {
     public func logSumExp(axes: [Int]? = nil, keepDims: Bool = false) -> Tensor {
         var m = max(axes: axes, keepDims: true)
         // An all -inf slice has max -inf; shifting by 0 there keeps the result -inf, not NaN.
-        m = m.applying(FiniteOrZero())
+        m = m.applying(Elementwise.FiniteOrZero())
         let s = (self - m).exp().sum(axes: axes, keepDims: true).log() + m
         return keepDims ? s : s.reshaped(reducedShape(reductionAxes(axes, operation: "logSumExp"), keepDims: false))
     }
-}
-
-struct FiniteOrZero: UnaryFunction {
-    @inline(__always) func callAsFunction<T: TensorScalar>(_ x: T) -> T { x.isFinite ? x : 0 }
 }
