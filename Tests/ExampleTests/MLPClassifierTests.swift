@@ -13,13 +13,11 @@ private func temporaryDirectory() -> URL {
 /// The repository's root, found from this file's path (Tests/ExampleTests/…).
 private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// MNIST next to the repository (`../shared/datasets/mnist`) or at `$BACKPROP_MNIST_DIR`.
+/// MNIST at `$BACKPROP_MNIST_DIR` (scripts/get-mnist.sh downloads it), when it is there.
 private let mnistDirectory: URL? = {
-    let candidates = [ProcessInfo.processInfo.environment["BACKPROP_MNIST_DIR"].map { URL(fileURLWithPath: $0) },
-                      repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/datasets/mnist")]
-    return candidates.compactMap { $0 }.first {
-        FileManager.default.fileExists(atPath: $0.appendingPathComponent("train-images-idx3-ubyte").path)
-    }
+    guard let path = ProcessInfo.processInfo.environment["BACKPROP_MNIST_DIR"], !path.isEmpty else { return nil }
+    let url = URL(fileURLWithPath: path)
+    return FileManager.default.fileExists(atPath: url.appendingPathComponent("train-images-idx3-ubyte").path) ? url : nil
 }()
 
 @Suite struct MLPClassifierArgumentTests {
@@ -201,10 +199,10 @@ private let executable: URL? = {
 
     /// MNIST with the documented settings (784-256-128-10, Adam, 10 epochs) reaches 98%.
     /// Slow in a debug build, so it runs only with `BACKPROP_MNIST_TEST=1` and when the data is
-    /// at `../shared/datasets/mnist` (or `$BACKPROP_MNIST_DIR`):
+    /// at `$BACKPROP_MNIST_DIR` (scripts/get-mnist.sh):
     /// `BACKPROP_MNIST_TEST=1 swift test -c release --filter MLPClassifierTrainingTests`.
     @Test(.enabled(if: ProcessInfo.processInfo.environment["BACKPROP_MNIST_TEST"] == "1" && mnistDirectory != nil,
-                   "set BACKPROP_MNIST_TEST=1 (and have ../shared/datasets/mnist) to run"))
+                   "set BACKPROP_MNIST_TEST=1 and BACKPROP_MNIST_DIR (scripts/get-mnist.sh) to run"))
     func mnistReaches98Percent() throws {
         let out = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: out) }

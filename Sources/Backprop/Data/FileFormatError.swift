@@ -50,12 +50,6 @@ public struct FileFormatError: Error, CustomStringConvertible, LocalizedError, E
     public var errorDescription: String? { description }
 }
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A file opened for reading at explicit offsets, whose size is known before anything is read.
 ///
 /// Readers use `size` to check every length a header claims before they allocate or read it.

@@ -20,22 +20,8 @@ public enum Threading {
         }
     }
 
-    static let defaultCount: Int = max(1, ProcessInfoCores.active)
+    static let defaultCount: Int = Platform.activeProcessorCount
 }
-
-enum ProcessInfoCores {
-    static var active: Int {
-        #if canImport(Glibc)
-        return sysconf(Int32(_SC_NPROCESSORS_ONLN))
-        #else
-        return 1
-        #endif
-    }
-}
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Runs `body(i)` for `i in 0..<count`, spread over up to `Threading.threadCount` threads.
 /// Work too small to pay for a thread hand-off (`count * costPerItem < 2^15`) stays on the

@@ -55,8 +55,8 @@ public class Adam: ElementwiseOptimizer {
         let vMax: UnsafeMutablePointer<T>? = amsgrad ? s.pointer("max_exp_avg_sq", T.self) : nil
         // Scalars are computed in Double and rounded once, as PyTorch passes Python floats.
         let t = Double(s.step)
-        let stepSize = T(-group.lr / (1 - pow(betas.0, t)))
-        let correction2 = T((1 - pow(betas.1, t)).squareRoot())
+        let stepSize = T(-group.lr / (1 - Platform.pow(betas.0, t)))
+        let correction2 = T((1 - Platform.pow(betas.1, t)).squareRoot())
         let oneMinusBeta1 = T(1 - betas.0), beta2 = T(betas.1), oneMinusBeta2 = T(1 - betas.1), eps = T(eps)
         let l2 = !decoupledWeightDecay && group.weightDecay != 0
         let shrink = decoupledWeightDecay && group.weightDecay != 0, shrinkFactor = T(1 - group.lr * group.weightDecay)
@@ -97,9 +97,3 @@ public class Adam: ElementwiseOptimizer {
     public func loadStateDict(_ state: [String: Tensor]) throws { try restoreState(state) }
     public func state(of parameter: Variable) -> [String: Tensor] { states.tensors(of: parameter) }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

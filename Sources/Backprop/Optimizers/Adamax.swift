@@ -42,7 +42,7 @@ public final class Adamax: ElementwiseOptimizer {
         let n = p.value.count
         let w = p.value.uniquePointer(T.self)
         let m = s.pointer("exp_avg", T.self), u = s.pointer("exp_inf", T.self)
-        let stepSize = T(-group.lr / (1 - pow(betas.0, Double(s.step))))
+        let stepSize = T(-group.lr / (1 - Platform.pow(betas.0, Double(s.step))))
         let oneMinusBeta1 = T(1 - betas.0), beta2 = T(betas.1), eps = T(eps)
         grad.withPointer(T.self) { g in
             forEachBlock(count: n, gradient: g, weights: w, l2Decay: group.weightDecay) { b in
@@ -60,9 +60,3 @@ public final class Adamax: ElementwiseOptimizer {
     public func loadStateDict(_ state: [String: Tensor]) throws { try restoreState(state) }
     public func state(of parameter: Variable) -> [String: Tensor] { states.tensors(of: parameter) }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+
 
 /// Sets an optimizer's learning rates from the epoch count (PyTorch's `lr_scheduler`).
 ///
@@ -62,7 +58,7 @@ public final class StepLR: LearningRateScheduler {
         apply()
     }
 
-    public func learningRate(base: Double, epoch: Int) -> Double { base * pow(gamma, Double(epoch / stepSize)) }
+    public func learningRate(base: Double, epoch: Int) -> Double { base * Platform.pow(gamma, Double(epoch / stepSize)) }
 }
 
 /// Multiplies the rate by `gamma` every epoch: `lr = base · γ^epoch`.
@@ -84,7 +80,7 @@ public final class ExponentialLR: LearningRateScheduler {
         apply()
     }
 
-    public func learningRate(base: Double, epoch: Int) -> Double { base * pow(gamma, Double(epoch)) }
+    public func learningRate(base: Double, epoch: Int) -> Double { base * Platform.pow(gamma, Double(epoch)) }
 }
 
 /// Cosine annealing from the initial rate to `minimumLearningRate` over `maxEpochs` epochs
@@ -113,7 +109,7 @@ public final class CosineAnnealingLR: LearningRateScheduler {
     }
 
     public func learningRate(base: Double, epoch: Int) -> Double {
-        minimumLearningRate + (base - minimumLearningRate) * (1 + cos(Double.pi * Double(epoch) / Double(maxEpochs))) / 2
+        minimumLearningRate + (base - minimumLearningRate) * (1 + Platform.cos(Double.pi * Double(epoch) / Double(maxEpochs))) / 2
     }
 }
 

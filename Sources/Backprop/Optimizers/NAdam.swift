@@ -58,15 +58,15 @@ public final class NAdam: ElementwiseOptimizer {
     func update<T: TensorScalar>(_: T.Type, _ p: Variable, _ grad: Tensor, _ s: ParameterState, _ group: ParameterGroup) {
         let n = p.value.count
         let t = Double(s.step)
-        let mu = betas.0 * (1 - 0.5 * pow(0.96, t * momentumDecay))
-        let muNext = betas.0 * (1 - 0.5 * pow(0.96, (t + 1) * momentumDecay))
+        let mu = betas.0 * (1 - 0.5 * Platform.pow(0.96, t * momentumDecay))
+        let muNext = betas.0 * (1 - 0.5 * Platform.pow(0.96, (t + 1) * momentumDecay))
         // PyTorch keeps the product in a scalar tensor of the parameter's precision.
         let product = s.pointer("mu_product", T.self)
         product[0] = product[0] * T(mu)
         let muProduct = Double(product[0])
         let gradScale = T(-group.lr * (1 - mu) / (1 - muProduct))
         let momentumScale = T(-group.lr * muNext / (1 - muProduct * muNext))
-        let correction2 = T(1 - pow(betas.1, t))
+        let correction2 = T(1 - Platform.pow(betas.1, t))
         let w = p.value.uniquePointer(T.self)
         let m = s.pointer("exp_avg", T.self), v = s.pointer("exp_avg_sq", T.self)
         let oneMinusBeta1 = T(1 - betas.0), beta2 = T(betas.1), oneMinusBeta2 = T(1 - betas.1), eps = T(eps)
@@ -94,9 +94,3 @@ public final class NAdam: ElementwiseOptimizer {
     public func loadStateDict(_ state: [String: Tensor]) throws { try restoreState(state) }
     public func state(of parameter: Variable) -> [String: Tensor] { states.tensors(of: parameter) }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -1,11 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Replaces a file atomically: write a temporary file next to it, `fsync` it, `rename` it over
 /// the target, `fsync` the folder. Readers see either the old file or the complete new one.
 enum AtomicFileWriter {
@@ -30,7 +24,7 @@ enum AtomicFileWriter {
                         chunk = Swift.min(chunk, Swift.max(limit - written, 0))
                         if chunk == 0 { throw FileFormatError(url, offset: written, "write failed: injected failure after \(limit) bytes") }
                     }
-                    let n = Glibc.write(fd, bytes.baseAddress! + done, chunk)
+                    let n = Platform.write(fd, bytes.baseAddress! + done, chunk)
                     if n < 0 && errno == EINTR { continue }
                     guard n > 0 else {
                         throw FileFormatError(url, offset: written, "write failed: \(String(cString: strerror(errno)))")

@@ -1,11 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Reads and writes Hugging Face's safetensors format, the common file format for model weights
 /// (PyTorch, JAX, NumPy and Candle read it).
 ///

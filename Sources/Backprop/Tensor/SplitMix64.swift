@@ -40,10 +40,5 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-@inline(__always) func _log(_ x: Double) -> Double { log(x) }
-@inline(__always) func _cos(_ x: Double) -> Double { cos(x) }
+@inline(__always) func _log(_ x: Double) -> Double { Platform.log(x) }
+@inline(__always) func _cos(_ x: Double) -> Double { Platform.cos(x) }

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// A progress line for a loop of known length: steps done, current loss, samples per second
 /// and the estimated time left.

@@ -1,0 +1,70 @@
+// The one file that names the platform's C library module. Every other file reaches the C
+// library through Foundation (which re-exports it on Linux, Musl and Apple platforms) or through
+// `Platform` below; scripts/check-platform-calls.sh (run by CI) fails on any other file that
+// imports Glibc, Musl, Darwin or ucrt, qualifies a call with them, or tests `canImport` /
+// `os(...)` for them.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#elseif canImport(ucrt)
+import ucrt
+#else
+#error("Backprop needs a C library module (Glibc, Musl, Darwin or ucrt)")
+#endif
+
+/// The C library calls Backprop makes outside Foundation: libm's element functions (for the
+/// ``TensorScalar`` requirements and the optimizers' scalar formulas), the processor count and
+/// a raw `write(2)`. Each forwards to the platform's C library unchanged.
+package enum Platform {
+    /// `e^x` (libm `expf`).
+    @inline(__always) package static func exp(_ x: Float) -> Float { expf(x) }
+    /// Natural logarithm (libm `logf`).
+    @inline(__always) package static func log(_ x: Float) -> Float { logf(x) }
+    /// Hyperbolic tangent (libm `tanhf`).
+    @inline(__always) package static func tanh(_ x: Float) -> Float { tanhf(x) }
+    /// Error function (libm `erff`).
+    @inline(__always) package static func erf(_ x: Float) -> Float { erff(x) }
+    /// `x^y` (libm `powf`).
+    @inline(__always) package static func pow(_ x: Float, _ y: Float) -> Float { powf(x, y) }
+    /// `log(1 + x)`, accurate near 0 (libm `log1pf`).
+    @inline(__always) package static func log1p(_ x: Float) -> Float { log1pf(x) }
+
+    /// `e^x` (libm `exp`).
+    @inline(__always) package static func exp(_ x: Double) -> Double { cExp(x) }
+    /// Natural logarithm (libm `log`).
+    @inline(__always) package static func log(_ x: Double) -> Double { cLog(x) }
+    /// Hyperbolic tangent (libm `tanh`).
+    @inline(__always) package static func tanh(_ x: Double) -> Double { cTanh(x) }
+    /// Error function (libm `erf`).
+    @inline(__always) package static func erf(_ x: Double) -> Double { cErf(x) }
+    /// `x^y` (libm `pow`).
+    @inline(__always) package static func pow(_ x: Double, _ y: Double) -> Double { cPow(x, y) }
+    /// `log(1 + x)`, accurate near 0 (libm `log1p`).
+    @inline(__always) package static func log1p(_ x: Double) -> Double { cLog1p(x) }
+    /// Cosine (libm `cos`).
+    @inline(__always) package static func cos(_ x: Double) -> Double { cCos(x) }
+
+    /// The number of processors currently online (at least 1).
+    package static var activeProcessorCount: Int {
+        max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
+
+    /// `write(2)`: writes up to `count` bytes to the file descriptor, returns the number written
+    /// or -1 with `errno` set.
+    package static func write(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+        cWrite(descriptor, bytes, count)
+    }
+}
+
+// File-scope forwarders: inside `Platform` the unqualified C names would find its own members.
+@inline(__always) private func cExp(_ x: Double) -> Double { exp(x) }
+@inline(__always) private func cLog(_ x: Double) -> Double { log(x) }
+@inline(__always) private func cTanh(_ x: Double) -> Double { tanh(x) }
+@inline(__always) private func cErf(_ x: Double) -> Double { erf(x) }
+@inline(__always) private func cPow(_ x: Double, _ y: Double) -> Double { pow(x, y) }
+@inline(__always) private func cLog1p(_ x: Double) -> Double { log1p(x) }
+@inline(__always) private func cCos(_ x: Double) -> Double { cos(x) }
+@inline(__always) private func cWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int { write(fd, bytes, count) }
