@@ -305,6 +305,24 @@ BP_INLINE void sgemm_blocked(int transA, int transB, long m, long n, long k, flo
     }
 }
 
+/// Micro-kernels without masked stores handle an edge tile (mr < MR rows or nr < NR columns
+/// of C) through a zeroed MR x NR copy: edge_tile_begin returns C itself for a full tile, else
+/// the copy (holding C's values when the kernel reads them) with its row stride in *ldcc;
+/// edge_tile_end copies the valid part back.
+BP_INLINE float *edge_tile_begin(float *tmp, long NR, float *c, long ldc, long mr, long nr, long MR,
+                                 int first, float beta, long *ldcc) {
+    if (mr == MR && nr == NR) return c;
+    memset(tmp, 0, sizeof(float) * (size_t)(MR * NR));
+    if (!(first && beta == 0))
+        for (long r = 0; r < mr; r++) memcpy(tmp + r * NR, c + r * ldc, sizeof(float) * (size_t)nr);
+    *ldcc = NR;
+    return tmp;
+}
+
+BP_INLINE void edge_tile_end(const float *tmp, long NR, float *c, long ldc, long mr, long nr) {
+    for (long r = 0; r < mr; r++) memcpy(c + r * ldc, tmp + r * NR, sizeof(float) * (size_t)nr);
+}
+
 #if BP_X86
 // ---------------------------------------------------------------------------------------------
 // AVX-512 float: 8 x 32 micro-kernel (16 zmm accumulators, broadcast-FMA).
@@ -623,16 +641,8 @@ static void ukr_s_avx2(long kc, const float *restrict ap, const float *restrict 
     }
     // Edge tiles go through a padded copy of C so the same vector operations apply.
     float tmp[S256_MR * S256_NR];
-    int edge = mr < S256_MR || nr < S256_NR;
-    float *cc = c;
     long ldcc = ldc;
-    if (edge) {
-        memset(tmp, 0, sizeof tmp);
-        if (!(first && beta == 0))
-            for (long r = 0; r < mr; r++) memcpy(tmp + r * S256_NR, c + r * ldc, sizeof(float) * (size_t)nr);
-        cc = tmp;
-        ldcc = S256_NR;
-    }
+    float *cc = edge_tile_begin(tmp, S256_NR, c, ldc, mr, nr, S256_MR, first, beta, &ldcc);
     __m256 vb = _mm256_set1_ps(beta);
     for (int r = 0; r < S256_MR; r++) {
         if (r >= mr) break;
@@ -648,8 +658,7 @@ static void ukr_s_avx2(long kc, const float *restrict ap, const float *restrict 
         _mm256_storeu_ps(cr, v0);
         _mm256_storeu_ps(cr + 8, v1);
     }
-    if (edge)
-        for (long r = 0; r < mr; r++) memcpy(c + r * ldc, tmp + r * S256_NR, sizeof(float) * (size_t)nr);
+    if (cc == tmp) edge_tile_end(tmp, S256_NR, c, ldc, mr, nr);
 }
 
 AVX2_TARGET
@@ -713,16 +722,8 @@ static void ukr_s_neon(long kc, const float *restrict ap, const float *restrict 
     }
     // Edge tiles go through a padded copy of C so the same vector operations apply.
     float tmp[SNEON_MR * SNEON_NR];
-    int edge = mr < SNEON_MR || nr < SNEON_NR;
-    float *cc = c;
     long ldcc = ldc;
-    if (edge) {
-        memset(tmp, 0, sizeof tmp);
-        if (!(first && beta == 0))
-            for (long r = 0; r < mr; r++) memcpy(tmp + r * SNEON_NR, c + r * ldc, sizeof(float) * (size_t)nr);
-        cc = tmp;
-        ldcc = SNEON_NR;
-    }
+    float *cc = edge_tile_begin(tmp, SNEON_NR, c, ldc, mr, nr, SNEON_MR, first, beta, &ldcc);
     float32x4_t vb = vdupq_n_f32(beta);
     for (int r = 0; r < SNEON_MR; r++) {
         if (r >= mr) break;
@@ -734,8 +735,7 @@ static void ukr_s_neon(long kc, const float *restrict ap, const float *restrict 
             vst1q_f32(cr + 4 * v, out);
         }
     }
-    if (edge)
-        for (long r = 0; r < mr; r++) memcpy(c + r * ldc, tmp + r * SNEON_NR, sizeof(float) * (size_t)nr);
+    if (cc == tmp) edge_tile_end(tmp, SNEON_NR, c, ldc, mr, nr);
 }
 
 static void pack_a_f32_mr8_neon(int transA, const float *a, long lda, long i0, long mc, long p0,

@@ -26,52 +26,58 @@ static void adam_scalar(float *w, const float *g, float *m, float *v, long i0, l
     }
 }
 
+// Four-lane vectors: SSE on x86-64, NEON on ARM64 (vsqrtq / vdivq are correctly rounded, like
+// sqrtf and /, so the lanes compute exactly what the scalar rule does).
 #if defined(__x86_64__)
-/// Four lanes at a time with SSE; returns the number of elements done (a multiple of 4).
-static long adam_vector(float *w, const float *g, float *m, float *v, long n,
-                        float stepSize, float correction2, float omb1, float b2, float omb2, float eps) {
-    const __m128 vs = _mm_set1_ps(stepSize), vc = _mm_set1_ps(correction2), v1 = _mm_set1_ps(omb1);
-    const __m128 vb2 = _mm_set1_ps(b2), v2 = _mm_set1_ps(omb2), ve = _mm_set1_ps(eps);
-    long i = 0;
-    for (; i + 4 <= n; i += 4) {
-        __m128 gi = _mm_loadu_ps(g + i), mi = _mm_loadu_ps(m + i), vi = _mm_loadu_ps(v + i), wi = _mm_loadu_ps(w + i);
-        mi = _mm_add_ps(mi, _mm_mul_ps(v1, _mm_sub_ps(gi, mi)));
-        vi = _mm_add_ps(_mm_mul_ps(vi, vb2), _mm_mul_ps(_mm_mul_ps(v2, gi), gi));
-        __m128 d = _mm_add_ps(_mm_div_ps(_mm_sqrt_ps(vi), vc), ve);
-        wi = _mm_add_ps(wi, _mm_div_ps(_mm_mul_ps(vs, mi), d));
-        _mm_storeu_ps(m + i, mi);
-        _mm_storeu_ps(v + i, vi);
-        _mm_storeu_ps(w + i, wi);
-    }
-    return i;
-}
+typedef __m128 vf4;
+#define VF4_SPLAT(x) _mm_set1_ps(x)
+#define VF4_LOAD(p) _mm_loadu_ps(p)
+#define VF4_STORE(p, v) _mm_storeu_ps(p, v)
+#define VF4_ADD(a, b) _mm_add_ps(a, b)
+#define VF4_SUB(a, b) _mm_sub_ps(a, b)
+#define VF4_MUL(a, b) _mm_mul_ps(a, b)
+#define VF4_DIV(a, b) _mm_div_ps(a, b)
+#define VF4_SQRT(a) _mm_sqrt_ps(a)
+#define BP_VF4 1
 #elif defined(__aarch64__)
-/// Four lanes at a time with NEON (vsqrtq / vdivq are correctly rounded, like sqrtf and /).
-static long adam_vector(float *w, const float *g, float *m, float *v, long n,
-                        float stepSize, float correction2, float omb1, float b2, float omb2, float eps) {
-    const float32x4_t vs = vdupq_n_f32(stepSize), vc = vdupq_n_f32(correction2), v1 = vdupq_n_f32(omb1);
-    const float32x4_t vb2 = vdupq_n_f32(b2), v2 = vdupq_n_f32(omb2), ve = vdupq_n_f32(eps);
-    long i = 0;
-    for (; i + 4 <= n; i += 4) {
-        float32x4_t gi = vld1q_f32(g + i), mi = vld1q_f32(m + i), vi = vld1q_f32(v + i), wi = vld1q_f32(w + i);
-        mi = vaddq_f32(mi, vmulq_f32(v1, vsubq_f32(gi, mi)));
-        vi = vaddq_f32(vmulq_f32(vi, vb2), vmulq_f32(vmulq_f32(v2, gi), gi));
-        float32x4_t d = vaddq_f32(vdivq_f32(vsqrtq_f32(vi), vc), ve);
-        wi = vaddq_f32(wi, vdivq_f32(vmulq_f32(vs, mi), d));
-        vst1q_f32(m + i, mi);
-        vst1q_f32(v + i, vi);
-        vst1q_f32(w + i, wi);
-    }
-    return i;
-}
+typedef float32x4_t vf4;
+#define VF4_SPLAT(x) vdupq_n_f32(x)
+#define VF4_LOAD(p) vld1q_f32(p)
+#define VF4_STORE(p, v) vst1q_f32(p, v)
+#define VF4_ADD(a, b) vaddq_f32(a, b)
+#define VF4_SUB(a, b) vsubq_f32(a, b)
+#define VF4_MUL(a, b) vmulq_f32(a, b)
+#define VF4_DIV(a, b) vdivq_f32(a, b)
+#define VF4_SQRT(a) vsqrtq_f32(a)
+#define BP_VF4 1
 #else
+#define BP_VF4 0
+#endif
+
+/// The rule four lanes at a time; returns the number of elements done (a multiple of 4, or 0
+/// on CPUs with neither SSE nor NEON).
 static long adam_vector(float *w, const float *g, float *m, float *v, long n,
                         float stepSize, float correction2, float omb1, float b2, float omb2, float eps) {
+    long i = 0;
+#if BP_VF4
+    const vf4 vs = VF4_SPLAT(stepSize), vc = VF4_SPLAT(correction2), v1 = VF4_SPLAT(omb1);
+    const vf4 vb2 = VF4_SPLAT(b2), v2 = VF4_SPLAT(omb2), ve = VF4_SPLAT(eps);
+    for (; i + 4 <= n; i += 4) {
+        vf4 gi = VF4_LOAD(g + i), mi = VF4_LOAD(m + i), vi = VF4_LOAD(v + i), wi = VF4_LOAD(w + i);
+        mi = VF4_ADD(mi, VF4_MUL(v1, VF4_SUB(gi, mi)));
+        vi = VF4_ADD(VF4_MUL(vi, vb2), VF4_MUL(VF4_MUL(v2, gi), gi));
+        vf4 d = VF4_ADD(VF4_DIV(VF4_SQRT(vi), vc), ve);
+        wi = VF4_ADD(wi, VF4_DIV(VF4_MUL(vs, mi), d));
+        VF4_STORE(m + i, mi);
+        VF4_STORE(v + i, vi);
+        VF4_STORE(w + i, wi);
+    }
+#else
     (void)w; (void)g; (void)m; (void)v; (void)n; (void)stepSize; (void)correction2;
     (void)omb1; (void)b2; (void)omb2; (void)eps;
-    return 0;
-}
 #endif
+    return i;
+}
 
 void bp_adam_f32(float *w, const float *g, float *m, float *v, long n,
                  float stepSize, float correction2, float omb1, float b2, float omb2, float eps) {
