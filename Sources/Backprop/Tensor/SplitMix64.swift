@@ -3,7 +3,8 @@
 ///
 /// Every random draw in Backprop (initial weights, shuffles, dropout masks) comes from one of
 /// these, so the same seed gives the same numbers everywhere, and the same numbers as the
-/// benchmark peers in `../shared/bench` (which define the float conversion below).
+/// PyTorch and NumPy benchmark peers of docs/performance.md (which define the float conversion
+/// below the same way).
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     /// The whole state of the generator: save it to resume a run's random draws exactly
     /// (`SplitMix64(seed: saved.state)` continues where `saved` stopped).
