@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import Backprop
+import Backprop
+@testable import BackpropTensor
+@testable import BackpropAutograd
+@testable import BackpropNN
+@testable import BackpropData
+@testable import BackpropTraining
 
 /// A model trained and saved by Backprop gives the same logits in PyTorch (to 1e-5) on the
 /// digits test set: same state-dict names, same layout of the weights, same arithmetic.

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import Backprop
+import Backprop
+@testable import BackpropTensor
+@testable import BackpropAutograd
+@testable import BackpropNN
+@testable import BackpropData
+@testable import BackpropTraining
 
 /// Stopping after N epochs, saving a ``Checkpoint`` to a real file, loading it into fresh
 /// objects and training M more gives exactly the parameters of N + M epochs in one go, for

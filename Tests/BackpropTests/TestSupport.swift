@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import Backprop
+import Backprop
+@testable import BackpropTensor
+@testable import BackpropAutograd
+@testable import BackpropNN
+@testable import BackpropData
+@testable import BackpropTraining
 
 // Fixtures shared by the test files: temporary folders and byte builders for the file-format
 // tests, the data sets, a Python for the interoperability tests, and a small training set-up.
