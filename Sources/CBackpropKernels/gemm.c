@@ -323,6 +323,50 @@ BP_INLINE void edge_tile_end(const float *tmp, long NR, float *c, long ldc, long
     for (long r = 0; r < mr; r++) memcpy(c + r * ldc, tmp + r * NR, sizeof(float) * (size_t)nr);
 }
 
+/// The end of such a micro-kernel (AVX2, NEON): C = acc, C + acc, or fma(beta, C, acc) as the
+/// determinism contract says, for acc[MR][NV] vectors of type VT holding W floats each.
+/// FMA(b, x, a) is the fused b * x + a; the macro uses the kernel's c, ldc, mr, nr, first, beta.
+#define BP_UKR_STORE(VT, W, NV, MR, NR, SPLAT, LOAD, STORE, ADD, FMA)                           \
+    do {                                                                                        \
+        float tmp[(MR) * (NR)];                                                                 \
+        long ldcc = ldc;                                                                        \
+        float *cc = edge_tile_begin(tmp, NR, c, ldc, mr, nr, MR, first, beta, &ldcc);           \
+        VT vb = SPLAT(beta);                                                                    \
+        for (int r = 0; r < (MR) && r < mr; r++) {                                              \
+            float *cr = cc + r * ldcc;                                                          \
+            for (int v = 0; v < (NV); v++) {                                                    \
+                VT out = acc[r][v];                                                             \
+                if (!first) out = ADD(LOAD(cr + (W) * v), out);                                 \
+                else if (beta != 0) out = FMA(vb, LOAD(cr + (W) * v), out);                     \
+                STORE(cr + (W) * v, out);                                                       \
+            }                                                                                   \
+        }                                                                                       \
+        if (cc == tmp) edge_tile_end(tmp, NR, c, ldc, mr, nr);                                  \
+    } while (0)
+
+/// An ISA's float entry point built from the generic pieces: the packing routines compiled for
+/// the ISA (TARGET: its function attribute, empty when the baseline has it), the blocked driver
+/// with its micro-kernel, and the direct loop for k == 0 and tiny problems (m n k < 4096).
+#define DEFINE_SGEMM_PACKED(ISA, TARGET, MR, NR, NC, UKR)                                       \
+TARGET static void pack_a_f32_##ISA(int transA, const float *a, long lda, long i0, long mc,    \
+                                    long p0, long kc, float alpha, float *dst) {                \
+    pack_a_f32(transA, a, lda, i0, mc, p0, kc, alpha, dst, MR);                                 \
+}                                                                                               \
+TARGET static void pack_b_f32_##ISA(int transB, const float *b, long ldb, long p0, long kc,    \
+                                    long j0, long nc, float *dst) {                             \
+    pack_b_f32(transB, b, ldb, p0, kc, j0, nc, dst, NR);                                        \
+}                                                                                               \
+TARGET static void sgemm_##ISA(int tA, int tB, long m, long n, long k, float alpha,            \
+                               const float *a, long lda, const float *b, long ldb, float beta,  \
+                               float *c, long ldc) {                                            \
+    if (k <= 0 || m * n * k < 4096) {                                                           \
+        sgemm_direct(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);                     \
+        return;                                                                                 \
+    }                                                                                           \
+    sgemm_blocked(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, MR, NR, S_MC, NC,       \
+                  pack_a_f32_##ISA, pack_b_f32_##ISA, UKR);                                     \
+}
+
 #if BP_X86
 // ---------------------------------------------------------------------------------------------
 // AVX-512 float: 8 x 32 micro-kernel (16 zmm accumulators, broadcast-FMA).
@@ -639,50 +683,11 @@ static void ukr_s_avx2(long kc, const float *restrict ap, const float *restrict 
         ap += S256_MR;
         bp += ldbp;
     }
-    // Edge tiles go through a padded copy of C so the same vector operations apply.
-    float tmp[S256_MR * S256_NR];
-    long ldcc = ldc;
-    float *cc = edge_tile_begin(tmp, S256_NR, c, ldc, mr, nr, S256_MR, first, beta, &ldcc);
-    __m256 vb = _mm256_set1_ps(beta);
-    for (int r = 0; r < S256_MR; r++) {
-        if (r >= mr) break;
-        float *cr = cc + r * ldcc;
-        __m256 v0 = acc[r][0], v1 = acc[r][1];
-        if (!first) {
-            v0 = _mm256_add_ps(_mm256_loadu_ps(cr), v0);
-            v1 = _mm256_add_ps(_mm256_loadu_ps(cr + 8), v1);
-        } else if (beta != 0) {
-            v0 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(cr), v0);
-            v1 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(cr + 8), v1);
-        }
-        _mm256_storeu_ps(cr, v0);
-        _mm256_storeu_ps(cr + 8, v1);
-    }
-    if (cc == tmp) edge_tile_end(tmp, S256_NR, c, ldc, mr, nr);
+    BP_UKR_STORE(__m256, 8, 2, S256_MR, S256_NR, _mm256_set1_ps, _mm256_loadu_ps, _mm256_storeu_ps,
+                 _mm256_add_ps, _mm256_fmadd_ps);
 }
 
-AVX2_TARGET
-static void pack_a_f32_mr6_avx2(int transA, const float *a, long lda, long i0, long mc, long p0,
-                                long kc, float alpha, float *dst) {
-    pack_a_f32(transA, a, lda, i0, mc, p0, kc, alpha, dst, S256_MR);
-}
-
-AVX2_TARGET
-static void pack_b_f32_nr16_avx2(int transB, const float *b, long ldb, long p0, long kc, long j0,
-                                 long nc, float *dst) {
-    pack_b_f32(transB, b, ldb, p0, kc, j0, nc, dst, S256_NR);
-}
-
-AVX2_TARGET
-static void sgemm_avx2(int tA, int tB, long m, long n, long k, float alpha, const float *a,
-                       long lda, const float *b, long ldb, float beta, float *c, long ldc) {
-    if (k <= 0 || m * n * k < 4096) {
-        sgemm_direct(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-        return;
-    }
-    sgemm_blocked(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, S256_MR, S256_NR, S_MC,
-                  S_NC, pack_a_f32_mr6_avx2, pack_b_f32_nr16_avx2, ukr_s_avx2);
-}
+DEFINE_SGEMM_PACKED(avx2, AVX2_TARGET, S256_MR, S256_NR, S_NC, ukr_s_avx2)
 
 AVX2_TARGET
 static void dgemm_avx2(int tA, int tB, long m, long n, long k, double alpha, const double *a,
@@ -702,6 +707,7 @@ static void dgemm_avx2(int tA, int tB, long m, long n, long k, double alpha, con
 #define SNEON_NR 12
 #define SNEON_NC 240   // multiple of 12
 
+#define BP_NEON_FMA(b, x, a) vfmaq_f32(a, b, x)   // b * x + a, fused
 #define BP_NEON_ROW(R, AV, L)                                                                   \
     acc[R][0] = vfmaq_laneq_f32(acc[R][0], b0, AV, L);                                          \
     acc[R][1] = vfmaq_laneq_f32(acc[R][1], b1, AV, L);                                          \
@@ -720,43 +726,11 @@ static void ukr_s_neon(long kc, const float *restrict ap, const float *restrict 
         ap += SNEON_MR;
         bp += ldbp;
     }
-    // Edge tiles go through a padded copy of C so the same vector operations apply.
-    float tmp[SNEON_MR * SNEON_NR];
-    long ldcc = ldc;
-    float *cc = edge_tile_begin(tmp, SNEON_NR, c, ldc, mr, nr, SNEON_MR, first, beta, &ldcc);
-    float32x4_t vb = vdupq_n_f32(beta);
-    for (int r = 0; r < SNEON_MR; r++) {
-        if (r >= mr) break;
-        float *cr = cc + r * ldcc;
-        for (int v = 0; v < 3; v++) {
-            float32x4_t out = acc[r][v];
-            if (!first) out = vaddq_f32(vld1q_f32(cr + 4 * v), out);
-            else if (beta != 0) out = vfmaq_f32(out, vb, vld1q_f32(cr + 4 * v));
-            vst1q_f32(cr + 4 * v, out);
-        }
-    }
-    if (cc == tmp) edge_tile_end(tmp, SNEON_NR, c, ldc, mr, nr);
+    BP_UKR_STORE(float32x4_t, 4, 3, SNEON_MR, SNEON_NR, vdupq_n_f32, vld1q_f32, vst1q_f32, vaddq_f32,
+                 BP_NEON_FMA);
 }
 
-static void pack_a_f32_mr8_neon(int transA, const float *a, long lda, long i0, long mc, long p0,
-                                long kc, float alpha, float *dst) {
-    pack_a_f32(transA, a, lda, i0, mc, p0, kc, alpha, dst, SNEON_MR);
-}
-
-static void pack_b_f32_nr12_neon(int transB, const float *b, long ldb, long p0, long kc, long j0,
-                                 long nc, float *dst) {
-    pack_b_f32(transB, b, ldb, p0, kc, j0, nc, dst, SNEON_NR);
-}
-
-static void sgemm_neon(int tA, int tB, long m, long n, long k, float alpha, const float *a,
-                       long lda, const float *b, long ldb, float beta, float *c, long ldc) {
-    if (k <= 0 || m * n * k < 4096) {
-        sgemm_direct(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-        return;
-    }
-    sgemm_blocked(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, SNEON_MR, SNEON_NR, S_MC,
-                  SNEON_NC, pack_a_f32_mr8_neon, pack_b_f32_nr12_neon, ukr_s_neon);
-}
+DEFINE_SGEMM_PACKED(neon, , SNEON_MR, SNEON_NR, SNEON_NC, ukr_s_neon)
 #endif // BP_NEON
 
 // ---------------------------------------------------------------------------------------------

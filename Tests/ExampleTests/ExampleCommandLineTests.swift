@@ -2,13 +2,8 @@ import Foundation
 import MLPClassifierCore
 import Testing
 
-/// What every example promises on the command line: `--help` prints a usage text and exits 0,
-/// and files go into `out/` under the working folder, never anywhere else (e.g. `docs/`).
-@Suite struct ExampleCommandLineTests {
-    /// The example and benchmark executables, built next to the test bundle.
-    static let products = ["gradient-demo", "train-digits", "mlp-classifier", "optimizer-comparison",
-                           "gradient-descent-variants", "benchmarks"]
-
+/// The example executables built next to the test bundle, run as a user runs them.
+enum ExampleProcess {
     /// The built executable named `name`, if the build made it.
     static func executable(_ name: String) -> URL? {
         guard let folder = Bundle.main.executableURL?.deletingLastPathComponent() else { return nil }
@@ -16,20 +11,35 @@ import Testing
         return FileManager.default.isExecutableFile(atPath: url.path) ? url : nil
     }
 
-    /// Runs `name arguments...` in `folder`; returns its exit status and standard output.
-    static func run(_ name: String, _ arguments: [String], in folder: URL) throws -> (status: Int32, output: String) {
+    /// Runs `name arguments...` (in `folder`, if given); returns its exit status, standard
+    /// output and standard error.
+    static func run(_ name: String, _ arguments: [String], in folder: URL? = nil) throws
+        -> (status: Int32, output: String, errors: String) {
         let process = Process()
         process.executableURL = try #require(executable(name), "the \(name) executable was not built")
         process.arguments = arguments
-        process.currentDirectoryURL = folder
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
+        if let folder { process.currentDirectoryURL = folder }
+        // Standard error goes to a file, so a full pipe can never block the child.
+        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("stderr-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errorFile) }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = try FileHandle(forWritingTo: errorFile)
         try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self),
+                try String(contentsOf: errorFile, encoding: .utf8))
     }
+}
+
+/// What every example promises on the command line: `--help` prints a usage text and exits 0,
+/// and files go into `out/` under the working folder, never anywhere else (e.g. `docs/`).
+@Suite struct ExampleCommandLineTests {
+    /// The example and benchmark executables, built next to the test bundle.
+    static let products = ["gradient-demo", "train-digits", "mlp-classifier", "optimizer-comparison",
+                           "gradient-descent-variants", "benchmarks"]
 
     /// Every file under `folder`, as paths relative to it.
     static func files(under folder: URL) -> [String] {
@@ -50,7 +60,7 @@ import Testing
     func helpPrintsUsageAndExitsZero(product: String) throws {
         let folder = Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let (status, output) = try Self.run(product, ["--help"], in: folder)
+        let (status, output, _) = try ExampleProcess.run(product, ["--help"], in: folder)
         #expect(status == 0, "\(product) --help exited with \(status)")
         #expect(output.lowercased().contains("usage"), "\(product) --help printed: \(output)")
         #expect(Self.files(under: folder).isEmpty, "\(product) --help wrote files")
@@ -60,7 +70,7 @@ import Testing
     @Test func picturesGoIntoOut() throws {
         let folder = Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let (status, _) = try Self.run("gradient-descent-variants", ["--epochs", "1"], in: folder)
+        let (status, _, _) = try ExampleProcess.run("gradient-descent-variants", ["--epochs", "1"], in: folder)
         #expect(status == 0)
         #expect(Self.files(under: folder) == ["out/gradient-descent-variants/batch-vs-minibatch.svg"])
     }

@@ -91,32 +91,11 @@ private let mnistDirectory: URL? = {
     }
 }
 
-/// The built `mlp-classifier` executable next to the test bundle, if the build made it.
-private let executable: URL? = {
-    guard let folder = Bundle.main.executableURL?.deletingLastPathComponent() else { return nil }
-    let url = folder.appendingPathComponent("mlp-classifier")
-    return FileManager.default.isExecutableFile(atPath: url.path) ? url : nil
-}()
-
 @Suite struct MLPClassifierExecutableTests {
-    /// Runs the executable and returns its exit status and standard error.
-    func run(_ arguments: [String]) throws -> (status: Int32, standardError: String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let errorPipe = Pipe()
-        process.standardError = errorPipe
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let data = errorPipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
-    @Test(.enabled(if: executable != nil, "the mlp-classifier executable was not built"),
+    @Test(.enabled(if: ExampleProcess.executable("mlp-classifier") != nil, "the mlp-classifier executable was not built"),
           arguments: [["--bogus"], ["--epochs", "0"], ["--data", "/nonexistent/mnist"], ["--csv", "/nonexistent.csv"]])
     func mistakesExitWithCode2AndOneLine(arguments: [String]) throws {
-        let (status, standardError) = try run(arguments)
+        let (status, _, standardError) = try ExampleProcess.run("mlp-classifier", arguments)
         #expect(status == 2)
         #expect(standardError.hasPrefix("mlp-classifier: error: "))
         #expect(standardError.filter { $0 == "\n" }.count == 1)

@@ -30,22 +30,11 @@ public protocol TensorScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Lossles
     static func log1p(_ x: Self) -> Self
 }
 
+// The element functions (exp, log, ...) of both conformances are libm's, in Kernels/Platform.swift.
 extension Float: TensorScalar {
     public static var dtype: DType { .float32 }
-    @inline(__always) public static func exp(_ x: Float) -> Float { Platform.exp(x) }
-    @inline(__always) public static func log(_ x: Float) -> Float { Platform.log(x) }
-    @inline(__always) public static func tanh(_ x: Float) -> Float { Platform.tanh(x) }
-    @inline(__always) public static func erf(_ x: Float) -> Float { Platform.erf(x) }
-    @inline(__always) public static func pow(_ x: Float, _ y: Float) -> Float { Platform.pow(x, y) }
-    @inline(__always) public static func log1p(_ x: Float) -> Float { Platform.log1p(x) }
 }
 
 extension Double: TensorScalar {
     public static var dtype: DType { .float64 }
-    @inline(__always) public static func exp(_ x: Double) -> Double { Platform.exp(x) }
-    @inline(__always) public static func log(_ x: Double) -> Double { Platform.log(x) }
-    @inline(__always) public static func tanh(_ x: Double) -> Double { Platform.tanh(x) }
-    @inline(__always) public static func erf(_ x: Double) -> Double { Platform.erf(x) }
-    @inline(__always) public static func pow(_ x: Double, _ y: Double) -> Double { Platform.pow(x, y) }
-    @inline(__always) public static func log1p(_ x: Double) -> Double { Platform.log1p(x) }
 }

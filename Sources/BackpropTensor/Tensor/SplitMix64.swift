@@ -41,5 +41,5 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     }
 }
 
-@inline(__always) func _log(_ x: Double) -> Double { Platform.log(x) }
+@inline(__always) func _log(_ x: Double) -> Double { Double.log(x) }
 @inline(__always) func _cos(_ x: Double) -> Double { Platform.cos(x) }
