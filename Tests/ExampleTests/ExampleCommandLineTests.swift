@@ -39,7 +39,7 @@ enum ExampleProcess {
 @Suite struct ExampleCommandLineTests {
     /// The example and benchmark executables, built next to the test bundle.
     static let products = ["gradient-demo", "train-digits", "mlp-classifier", "optimizer-comparison",
-                           "gradient-descent-variants", "benchmarks"]
+                           "gradient-descent-variants", "benchmarks", "backprop-explorer"]
 
     /// Every file under `folder`, as paths relative to it.
     static func files(under folder: URL) -> [String] {
