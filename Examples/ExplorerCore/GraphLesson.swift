@@ -115,12 +115,12 @@ public struct GraphLesson: Encodable, Sendable {
             func parameter(_ values: [Double], _ shape: [Int], _ label: String) -> Variable {
                 Variable(Tensor(values, shape: shape), requiresGrad: true, label: label)
             }
-            let x = Variable(Tensor([0.5, -1.0], shape: [1, 2]), label: "x")
+            let x = Variable(Tensor([0.5, -1.0] as [Double], shape: [1, 2]), label: "x")
             let w1 = parameter([0.3, -0.6, 0.8, 0.2], [2, 2], "W1")
             let b1 = parameter([0.1, -0.1], [2], "b1")
             let w2 = parameter([0.7, -0.4], [1, 2], "W2")
             let b2 = parameter([0.05], [1], "b2")
-            let t = Variable(Tensor([1.0], shape: [1, 1]), label: "t")
+            let t = Variable(Tensor([1.0] as [Double], shape: [1, 1]), label: "t")
             let h = (x.matmul(w1, transposeOther: true) + b1).tanh()
             h.label = "h"
             let y = h.matmul(w2, transposeOther: true) + b2

@@ -54,13 +54,13 @@ struct ExplorerTests {
     /// The 2-2-1 network's gradients equal a plain backward pass over the same expression.
     @Test func mlpGradientsMatchAPlainBackwardPass() {
         let lesson = GraphLesson.mlp()
-        let x = Variable(Tensor([0.5, -1.0], shape: [1, 2]))
-        let w1 = Variable(Tensor([0.3, -0.6, 0.8, 0.2], shape: [2, 2]), requiresGrad: true)
-        let b1 = Variable(Tensor([0.1, -0.1], shape: [2]), requiresGrad: true)
-        let w2 = Variable(Tensor([0.7, -0.4], shape: [1, 2]), requiresGrad: true)
-        let b2 = Variable(Tensor([0.05], shape: [1]), requiresGrad: true)
+        let x = Variable(Tensor([0.5, -1.0] as [Double], shape: [1, 2]))
+        let w1 = Variable(Tensor([0.3, -0.6, 0.8, 0.2] as [Double], shape: [2, 2]), requiresGrad: true)
+        let b1 = Variable(Tensor([0.1, -0.1] as [Double], shape: [2]), requiresGrad: true)
+        let w2 = Variable(Tensor([0.7, -0.4] as [Double], shape: [1, 2]), requiresGrad: true)
+        let b2 = Variable(Tensor([0.05] as [Double], shape: [1]), requiresGrad: true)
         let y = (x.matmul(w1, transposeOther: true) + b1).tanh().matmul(w2, transposeOther: true) + b2
-        let loss = (y - Variable(Tensor([1.0], shape: [1, 1]))).squared().sum()
+        let loss = (y - Variable(Tensor([1.0] as [Double], shape: [1, 1]))).squared().sum()
         loss.backward()
         for (name, parameter) in [("W1", w1), ("b1", b1), ("W2", w2), ("b2", b2)] {
             let recorded = node(lesson, name).gradient!
