@@ -2,7 +2,6 @@ import Foundation
 import BackpropTensor
 import BackpropAutograd
 import BackpropNN
-
 /// A file that cannot be read: missing, truncated, corrupt, or in a form Backprop does not support.
 ///
 /// Every reader in Backprop (``IDX``, ``CSV``, ``MNIST``, ``SafeTensors``) throws this instead of

@@ -7,7 +7,8 @@ import Synchronization
 /// to serve the next request of that size. Training steps allocate the same sizes every step,
 /// so once warm they stop calling `malloc`/`free` (and `mmap`/`munmap` plus page faults for
 /// large blocks, which is what glibc does above 128 KiB). Larger blocks go straight to the
-/// system allocator. Memory is 64-byte aligned.
+/// system allocator (`posix_memalign`, so a request larger than memory stops with a message
+/// instead of a runtime trap). Memory is 64-byte aligned.
 enum BufferPool {
     static let maxPooledBytes = 16 << 20
     static let maxCachedBytes = 64 << 20
@@ -31,7 +32,10 @@ enum BufferPool {
 
     static func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
         guard let b = bucket(byteCount) else {
-            return UnsafeMutableRawPointer.allocate(byteCount: Swift.max(byteCount, 1), alignment: 64)
+            guard let p = Platform.alignedAllocate(byteCount: byteCount, alignment: 64) else {
+                fatalError("Tensor: cannot allocate \(byteCount) bytes (\(byteCount >> 20) MiB): out of memory")
+            }
+            return p
         }
         let cached: UInt = state.withLock { s in
             guard let p = s.buckets[b].popLast() else { return 0 }
@@ -42,7 +46,7 @@ enum BufferPool {
     }
 
     static func release(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
-        guard let b = bucket(byteCount) else { pointer.deallocate(); return }
+        guard let b = bucket(byteCount) else { Platform.free(pointer); return }
         let address = UInt(bitPattern: pointer)
         let kept: Bool = state.withLock { s in
             guard s.buckets[b].count < maxBlocksPerBucket, s.cachedBytes + (1 << b) <= maxCachedBytes else { return false }
@@ -53,14 +57,4 @@ enum BufferPool {
         if !kept { pointer.deallocate() }
     }
 
-    /// Frees every cached block (tests and memory-tight programs).
-    static func drain() {
-        let blocks: [UInt] = state.withLock { s in
-            let all = s.buckets.flatMap { $0 }
-            for i in s.buckets.indices { s.buckets[i].removeAll(keepingCapacity: true) }
-            s.cachedBytes = 0
-            return all
-        }
-        for p in blocks { UnsafeMutableRawPointer(bitPattern: p)?.deallocate() }
-    }
 }

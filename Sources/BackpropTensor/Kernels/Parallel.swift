@@ -1,6 +1,5 @@
 import CBackpropKernels
 import Synchronization
-
 /// How many threads Backprop's kernels may use.
 ///
 /// Defaults to the number of active cores. Results do not depend on it: every kernel splits

@@ -17,7 +17,7 @@ import ucrt
 
 /// The C library calls Backprop makes outside Foundation and libm's element functions (below):
 /// `pow` and `cos` for the optimizers' and schedulers' scalar formulas and the normal
-/// distribution, the processor count and a raw `write(2)`.
+/// distribution, the processor count, aligned allocation for tensor memory and a raw `write(2)`.
 package enum Platform {
     /// `x^y` (libm `pow`).
     @inline(__always) package static func pow(_ x: Double, _ y: Double) -> Double { Double.pow(x, y) }
@@ -28,6 +28,16 @@ package enum Platform {
     package static var activeProcessorCount: Int {
         max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     }
+
+    /// `posix_memalign`: `byteCount` bytes aligned to `alignment` (a power of two, at least the
+    /// pointer size), or nil when the system cannot provide them.
+    package static func alignedAllocate(byteCount: Int, alignment: Int) -> UnsafeMutableRawPointer? {
+        var pointer: UnsafeMutableRawPointer?
+        return posix_memalign(&pointer, alignment, byteCount) == 0 ? pointer : nil
+    }
+
+    /// `free(3)` for memory from ``alignedAllocate(byteCount:alignment:)``.
+    package static func free(_ pointer: UnsafeMutableRawPointer) { cFree(pointer) }
 
     /// `write(2)`: writes up to `count` bytes to the file descriptor, returns the number written
     /// or -1 with `errno` set.
@@ -78,3 +88,4 @@ extension Double {
 @inline(__always) private func cLog1p(_ x: Double) -> Double { log1p(x) }
 @inline(__always) private func cCos(_ x: Double) -> Double { cos(x) }
 @inline(__always) private func cWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int { write(fd, bytes, count) }
+@inline(__always) private func cFree(_ pointer: UnsafeMutableRawPointer) { free(pointer) }
