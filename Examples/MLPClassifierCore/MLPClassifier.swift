@@ -132,7 +132,7 @@ public enum MLPClassifier {
 
         let model = makeModel(inputSize: inputSize, hidden: hidden, classes: classCount, seed: options.seed)
         let optimizer = makeOptimizer(options.optimizer, parameters: model.parameters, learningRate: lr)
-        let scheduler = options.cosineSchedule ? CosineAnnealingLR(optimizer, maxEpochs: epochs) : nil
+        let scheduler = options.cosineSchedule ? CosineAnnealingLR(optimizer, tMax: epochs) : nil
         let loader = DataLoader(train, batchSize: batchSize, shuffle: true, seed: options.seed &+ 1)
 
         log("data: \(dataName): \(train.count) training and \(test.count) test examples, \(inputSize) features, \(classCount) classes")

@@ -151,15 +151,16 @@ enum TrainingFixture {
     /// One epoch of mini-batch training with cross-entropy; returns the losses.
     @discardableResult
     static func trainEpoch(_ model: any Module, _ optimizer: any Optimizer, _ loader: DataLoader) -> [Float] {
-        var losses: [Float] = []
-        for batch in loader {
-            optimizer.zeroGrad()
-            let loss = crossEntropy(model(Variable(batch.inputs)), classes: batch.labels)
-            loss.backward()
-            optimizer.step()
-            losses.append(loss.value.item(as: Float.self))
-        }
-        return losses
+        loader.map { trainStep(model, optimizer, $0) }
+    }
+
+    /// One optimizer step on one batch with cross-entropy; returns the loss.
+    static func trainStep(_ model: any Module, _ optimizer: any Optimizer, _ batch: Batch) -> Float {
+        optimizer.zeroGrad()
+        let loss = crossEntropy(model(Variable(batch.inputs)), classes: batch.labels)
+        loss.backward()
+        optimizer.step()
+        return loss.value.item(as: Float.self)
     }
 
     /// Every parameter's and buffer's scalars as bit patterns, by state-dict name.

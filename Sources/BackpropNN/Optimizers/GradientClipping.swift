@@ -9,6 +9,7 @@ import BackpropAutograd
 @discardableResult
 public func clipGradNorm(_ parameters: [Variable], maxNorm: Double, normType: Double = 2) -> Double {
     guard normType > 0 else { fatalError("clipGradNorm: normType must be positive, got \(normType)") }
+    guard maxNorm >= 0 else { fatalError("clipGradNorm: maxNorm must be >= 0, got \(maxNorm)") }
     var total = 0.0
     for g in parameters.compactMap(\.grad) {
         switch g.dtype {
