@@ -3,10 +3,13 @@ import PackageDescription
 
 let package = Package(
     name: "Backprop",
+    // Atomic and Mutex (Synchronization) need macOS 15 / iOS 18; Linux has no minimum.
+    platforms: [.macOS(.v15), .iOS(.v18)],
     products: [
         // MARK: - Public API
         .library(name: "Backprop", targets: ["Backprop"]),
         .executable(name: "gradient-demo", targets: ["GradientDemo"]),
+        .executable(name: "train-digits", targets: ["TrainDigits"]),
         .executable(name: "mlp-classifier", targets: ["MLPClassifier"]),
         .executable(name: "optimizer-comparison", targets: ["OptimizerComparison"]),
         .executable(name: "gradient-descent-variants", targets: ["GradientDescentVariants"]),
@@ -36,6 +39,7 @@ let package = Package(
 
         // MARK: - Examples
         .executableTarget(name: "GradientDemo", dependencies: ["Backprop"], path: "Examples/GradientDemo"),
+        .executableTarget(name: "TrainDigits", dependencies: ["Backprop", "MLPClassifierCore"], path: "Examples/TrainDigits"),
         // The classifier's logic (and the bundled 8x8 digits) as a library, so tests can run it.
         .target(
             name: "MLPClassifierCore", dependencies: ["Backprop"], path: "Examples/MLPClassifierCore",
@@ -58,7 +62,9 @@ let package = Package(
             name: "GradientDescentVariants", dependencies: ["Backprop", "MLPClassifierCore"],
             path: "Examples/GradientDescentVariants"
         ),
-        .executableTarget(name: "Benchmarks", dependencies: ["Backprop"], path: "Examples/Benchmarks"),
+
+        // MARK: - Benchmarks (the workloads W1... of docs/performance.md)
+        .executableTarget(name: "Benchmarks", dependencies: ["Backprop"], path: "Benchmarks"),
 
         // MARK: - Unit test bundles
         .testTarget(name: "BackpropTests", dependencies: ["Backprop"]),

@@ -6,9 +6,11 @@
 #
 #   bash scripts/bench-compare.sh [ROUNDS] [W1 W2 W3]     (from the project root)
 #
-# Environment: PEERS_VENV (default /tmp/peers-venv), OUT (default /tmp/bench-compare),
+# Environment: BENCH_DIR (the peers' bench folder, default ../shared/bench beside the checkout),
+# BACKPROP_PYTHON (a Python with torch and numpy, default python3), OUT (default
+# $TMPDIR/bench-compare),
 # W3_MAX (largest W3 size for both sides, default 1024; 4096 takes minutes per side),
-# MNIST (default ../shared/datasets/mnist), THREADS (W1/W3 thread counts, default 1,2),
+# BACKPROP_MNIST_DIR (default data/mnist, see scripts/get-mnist.sh), THREADS (W1/W3 thread counts, default 1,2),
 # W2_THREADS (default 1: PyTorch's 2-thread W2 spins in its thread pool for minutes when the
 # other core is busy, as on a shared machine).
 # Peak RSS of W1 is measured for both sides the same way: one training run of W1 (1 thread)
@@ -18,15 +20,14 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 ROUNDS=${1:-2}; shift || true
 WANT=${*:-W2 W1 W3}
-BENCH=/work/shared/bench
-[ -d "$BENCH" ] || BENCH="$ROOT/../shared/bench"
-VENV=${PEERS_VENV:-/tmp/peers-venv}
-OUT=${OUT:-/tmp/bench-compare}
+BENCH=${BENCH_DIR:-$ROOT/../shared/bench}
+[ -d "$BENCH/peers" ] || { echo "bench-compare: no peers in $BENCH/peers (set BENCH_DIR)" >&2; exit 1; }
+OUT=${OUT:-${TMPDIR:-/tmp}/bench-compare}
 W3_MAX=${W3_MAX:-1024}
-MNIST=${MNIST:-$ROOT/../shared/datasets/mnist}
+MNIST=${BACKPROP_MNIST_DIR:-$ROOT/data/mnist}
 THREADS=${THREADS:-1,2}
 W2_THREADS=${W2_THREADS:-1}
-PY="$VENV/bin/python"
+PY=${BACKPROP_PYTHON:-python3}
 NOENV=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)   # let OpenBLAS pick its AVX-512 kernel (as run-peers.sh)
 mkdir -p "$OUT"
 : > "$OUT/ours.jsonl"; : > "$OUT/peers.jsonl"; : > "$OUT/rss.txt"; : > "$OUT/peers.log"
@@ -79,5 +80,5 @@ case " $WANT " in *" W1 "*)
   "${NOENV[@]}" /usr/bin/time -f "numpy-by-hand %M" -a -o "$OUT/rss.txt" "$PY" "$PEERDIR/peers/w1_mnist_numpy.py" --threads 1 --runs 1 > /dev/null 2>&1
 ;; esac
 
-"$VENV/bin/python" "$ROOT/scripts/bench-ratios.py" "$OUT/ours.jsonl" "$OUT/peers.jsonl" "$OUT/rss.txt" | tee "$OUT/ratios.md"
+"$PY" "$ROOT/scripts/bench-ratios.py" "$OUT/ours.jsonl" "$OUT/peers.jsonl" "$OUT/rss.txt" | tee "$OUT/ratios.md"
 echo "(raw results in $OUT)"

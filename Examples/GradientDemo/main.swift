@@ -1,5 +1,15 @@
 // The gradient of a small expression, printed: f(x, y) = tanh(x·y + y²).
+//
+//   swift run gradient-demo
 import Backprop
+import Foundation
+
+if CommandLine.arguments.count > 1 {
+    let asked = ["--help", "-h"].contains(CommandLine.arguments[1])
+    print("USAGE: gradient-demo\n  Prints f(x, y) = tanh(x·y + y²) and a small tensor expression with their gradients.")
+    if !asked { print("unknown argument '\(CommandLine.arguments[1])'") }
+    exit(asked ? 0 : 1)
+}
 
 let x = Variable(0.5, requiresGrad: true, label: "x")
 let y = Variable(-1.5, requiresGrad: true, label: "y")

@@ -1,8 +1,9 @@
 // gradient-descent-variants: batch, mini-batch and stochastic gradient descent on the 8x8
 // digits, the same network and the same number of examples seen. Draws the training loss
-// against examples seen and against wall-clock time (docs/images/batch-vs-minibatch.svg).
+// against examples seen and against wall-clock time (batch-vs-minibatch.svg in the --out folder;
+// scripts/regenerate-doc-images.sh refreshes the copy in docs/images).
 //
-//   swift run -c release gradient-descent-variants [--out docs/images] [--epochs 20]
+//   swift run -c release gradient-descent-variants [--out out/gradient-descent-variants] [--epochs 20]
 import Backprop
 import Foundation
 import MLPClassifierCore
@@ -17,7 +18,7 @@ struct Variant {
     let learningRate: Double
 }
 
-var outputDirectory = "docs/images"
+var outputDirectory = "out/gradient-descent-variants"
 var epochs = 20
 var arguments = Array(CommandLine.arguments.dropFirst())
 func fail(_ message: String) -> Never {
@@ -28,7 +29,7 @@ while let argument = arguments.first {
     arguments.removeFirst()
     switch argument {
     case "--help", "-h":
-        print("USAGE: gradient-descent-variants [--out DIR (default docs/images)] [--epochs N (default 20)]")
+        print("USAGE: gradient-descent-variants [--out DIR (default out/gradient-descent-variants)] [--epochs N (default 20)]")
         exit(0)
     case "--out":
         guard let value = arguments.first else { fail("--out needs a directory") }

@@ -147,20 +147,8 @@ public enum MLPClassifier {
         for epoch in 1...epochs {
             let bar = options.showProgress
                 ? ProgressBar(total: loader.batchCount, label: "epoch \(epoch)/\(epochs)", plainLines: 4) : nil
-            var lossSum = 0.0, seen = 0, correct = 0
             let start = ProcessInfo.processInfo.systemUptime
-            for batch in loader {
-                let logits = model(Variable(batch.inputs))
-                let loss = crossEntropy(logits, classes: batch.labels)
-                optimizer.zeroGrad()
-                loss.backward()
-                optimizer.step()
-                let value = loss.item(as: Double.self)
-                lossSum += value * Double(batch.count)
-                seen += batch.count
-                for (p, l) in zip(logits.value.argmax(axis: 1), batch.labels) where p == l { correct += 1 }
-                bar?.advance(samples: batch.count, loss: value)
-            }
+            let (trainLoss, trainAccuracy) = trainEpoch(model, optimizer, loader, progress: bar)
             let seconds = ProcessInfo.processInfo.systemUptime - start
             trainSeconds += seconds
             scheduler?.step()
@@ -168,8 +156,7 @@ public enum MLPClassifier {
             let evaluation = evaluate(model, on: test, classCount: classCount)
             confusion = evaluation.confusion
             confusion.classNames = train.classNames
-            let record = TrainingHistory.Epoch(epoch: epoch, trainLoss: lossSum / Double(max(1, seen)),
-                                               trainAccuracy: Double(correct) / Double(max(1, seen)),
+            let record = TrainingHistory.Epoch(epoch: epoch, trainLoss: trainLoss, trainAccuracy: trainAccuracy,
                                                validationLoss: evaluation.loss, validationAccuracy: confusion.accuracy,
                                                seconds: seconds)
             history.record(record)
@@ -182,18 +169,46 @@ public enum MLPClassifier {
 
         log("\nconfusion matrix on the test set (rows: true class, columns: predicted):")
         log(confusion.description)
+        let architecture = ([inputSize] + hidden + [classCount]).map(String.init).joined(separator: "-")
+        let files = try writeOutputs(model: model, test: test, history: history, into: out, metadata: [
+            "architecture": architecture, "activation": "relu", "data": dataName, "epochs": String(epochs),
+            "test_accuracy": String(format: "%.4f", confusion.accuracy),
+            // The class of each output, when the labels were names (a JSON array).
+            "classes": String(decoding: try JSONEncoder().encode(train.classNames), as: UTF8.self)])
+        log("\nwrote " + files.map(\.path).joined(separator: ", "))
+        return RunResult(testAccuracy: confusion.accuracy, trainSeconds: trainSeconds, epochs: epochs,
+                         history: history, confusion: confusion, files: files)
+    }
 
+    /// One pass over the training set, the lesson's loop: forward, loss, zero the gradients,
+    /// backward, step. Returns the mean loss and the accuracy over the examples seen.
+    public static func trainEpoch(_ model: any Module, _ optimizer: any Optimizer, _ loader: DataLoader,
+                                  progress bar: ProgressBar? = nil) -> (loss: Double, accuracy: Double) {
+        var lossSum = 0.0, seen = 0, correct = 0
+        for batch in loader {
+            let logits = model(Variable(batch.inputs))
+            let loss = crossEntropy(logits, classes: batch.labels)
+            optimizer.zeroGrad()
+            loss.backward()
+            optimizer.step()
+            let value = loss.item(as: Double.self)
+            lossSum += value * Double(batch.count)
+            seen += batch.count
+            for (p, l) in zip(logits.value.argmax(axis: 1), batch.labels) where p == l { correct += 1 }
+            bar?.advance(samples: batch.count, loss: value)
+        }
+        return (lossSum / Double(max(1, seen)), Double(correct) / Double(max(1, seen)))
+    }
+
+    /// Writes the model, its test-set logits, the curves and the history into `out`; returns the files.
+    static func writeOutputs(model: Sequential, test: TensorDataset, history: TrainingHistory, into out: URL,
+                             metadata: [String: String]) throws -> [URL] {
         // Files: the model (safetensors, PyTorch state_dict names), its logits on the test set
         // (for Tests/Interop/pytorch_logits.py to compare with PyTorch's), the curves, the history.
         let modelURL = out.appendingPathComponent("model.safetensors")
         let logitsURL = out.appendingPathComponent("test_logits.safetensors")
         let curvesURL = out.appendingPathComponent("curves.svg")
         let historyURL = out.appendingPathComponent("history.csv")
-        let metadata = ["architecture": ([inputSize] + hidden + [classCount]).map(String.init).joined(separator: "-"),
-                        "activation": "relu", "data": dataName, "epochs": String(epochs),
-                        "test_accuracy": String(format: "%.4f", confusion.accuracy),
-                        // The class of each output, when the labels were names (a JSON array).
-                        "classes": String(decoding: try JSONEncoder().encode(train.classNames), as: UTF8.self)]
         try SafeTensors.write(model.stateDict(), metadata: metadata, to: modelURL)
         model.eval()
         let testLogits = withNoGrad { model(Variable(test.inputs)).value }
@@ -201,9 +216,6 @@ public enum MLPClassifier {
         try SafeTensors.write(["logits": testLogits], metadata: ["images": "test"], to: logitsURL)
         try SVGPlot.writeSideBySide([history.lossPlot(logScale: true), history.accuracyPlot()], to: curvesURL)
         try Data(history.csv().utf8).write(to: historyURL, options: .atomic)
-        log("\nwrote \(modelURL.path), \(logitsURL.path), \(curvesURL.path), \(historyURL.path)")
-
-        return RunResult(testAccuracy: confusion.accuracy, trainSeconds: trainSeconds, epochs: epochs,
-                         history: history, confusion: confusion, files: [modelURL, logitsURL, curvesURL, historyURL])
+        return [modelURL, logitsURL, curvesURL, historyURL]
     }
 }

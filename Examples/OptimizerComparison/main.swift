@@ -1,14 +1,14 @@
 // optimizer-comparison: every optimizer on five small 2-D problems. Prints how many steps each
 // needs to converge and draws the paths over contour plots plus the loss curves (SVG).
 //
-//   swift run -c release optimizer-comparison [--out docs/images] [--surface rosenbrock]
+//   swift run -c release optimizer-comparison [--out out/optimizer-comparison] [--surface rosenbrock]
 import Backprop
 import Foundation
 import OptimizerComparisonCore
 
 // MARK: - Command line
 
-var outputDirectory = "docs/images"
+var outputDirectory = "out/optimizer-comparison"
 var only: String?
 var arguments = Array(CommandLine.arguments.dropFirst())
 func fail(_ message: String) -> Never {
@@ -21,7 +21,7 @@ while let argument = arguments.first {
     case "--help", "-h":
         print("""
             USAGE: optimizer-comparison [--out DIR] [--surface NAME]
-              --out DIR        where to write optimizers-<surface>.svg and optimizers-<surface>-loss.svg (default docs/images)
+              --out DIR        where to write optimizers-<surface>.svg and optimizers-<surface>-loss.svg (default out/optimizer-comparison)
               --surface NAME   only one of: \(Surfaces.all.map(\.slug).joined(separator: ", "))
             """)
         exit(0)

@@ -1,6 +1,6 @@
 // Matrix multiply kernels: C = alpha * op(A) * op(B) + beta * C, row-major.
 //
-// Float, AVX-512 (8 x 32 micro-tile) and AVX2 (6 x 16) -- structure after Goto / BLIS:
+// Float, AVX-512 (8 x 32 micro-tile), AVX2 (6 x 16) and NEON (8 x 12) -- after Goto / BLIS:
 //   for each block of MC rows of C
 //     for each block of the summation index (k cut into equal blocks <= S_KC, see below)
 //       pack op(A)[rows, kblock] into MR-tall strips (alpha folded in)
@@ -14,8 +14,8 @@
 // The transposes of A and B are absorbed by the packing routines, so no transposed copy of a
 // whole matrix is ever made. Packing buffers are per thread, allocated once (bp_thread_buffer).
 // Double, AVX-512: 4 x 32 register tile straight from A (transposed B packed panel by panel).
-// Tiny problems (m*n*k < 4096), double without AVX-512, and CPUs without AVX2 (ARM64 etc.)
-// use the direct loop (sgemm_direct / dgemm_direct).
+// Tiny problems (m*n*k < 4096), double without AVX-512 (so double on ARM64), and CPUs with
+// neither AVX2 nor NEON use the direct loop (sgemm_direct / dgemm_direct).
 //
 // DETERMINISM CONTRACT (relied upon by MatrixMultiply.swift, which splits C over threads):
 // every element C[i][j] is computed by exactly this sequence of operations, whatever the
@@ -29,6 +29,17 @@
 //                     else:      C = C + acc
 //   k == 0: C = (beta == 0) ? 0 : beta * C
 // Work may be split across threads over rows (M) and columns (N) of C only, never over k.
+//
+// ACROSS ISAs: because every path (portable, AVX2, AVX-512, NEON) performs exactly that
+// sequence of IEEE-754 operations -- single roundings, explicit fused multiply-adds -- the
+// results are bit-identical on every CPU and every path, x86-64 and ARM64 alike, for finite
+// inputs and for infinities. What may differ across ISAs is only the payload (sign, quiet bits)
+// of a NaN result: x86 and ARM propagate NaN payloads differently; a NaN stays a NaN.
+// What is NOT identical across ISAs is everything outside this file: the Swift element loops
+// (tanh, exp, ...) use the same formulas on every CPU but are compiled by LLVM, and libm calls
+// (exp, log, pow) come from each platform's C library, which rounds differently (glibc vs
+// Apple's libm). bp_adam_f32 (vector_kernels.c) follows the same rule as this file: identical
+// on every ISA.
 // Floating-point contraction is disabled in this file so that the portable code rounds exactly
 // as written (all fused operations are explicit fma calls / intrinsics).
 
@@ -46,6 +57,12 @@
 #include <immintrin.h>
 #else
 #define BP_X86 0
+#endif
+#if defined(__aarch64__) && (defined(__clang__) || defined(__GNUC__))
+#define BP_NEON 1
+#include <arm_neon.h>
+#else
+#define BP_NEON 0
 #endif
 
 #define BP_INLINE static inline __attribute__((always_inline))
@@ -286,6 +303,68 @@ BP_INLINE void sgemm_blocked(int transA, int transB, long m, long n, long k, flo
             }
         }
     }
+}
+
+/// Micro-kernels without masked stores handle an edge tile (mr < MR rows or nr < NR columns
+/// of C) through a zeroed MR x NR copy: edge_tile_begin returns C itself for a full tile, else
+/// the copy (holding C's values when the kernel reads them) with its row stride in *ldcc;
+/// edge_tile_end copies the valid part back.
+BP_INLINE float *edge_tile_begin(float *tmp, long NR, float *c, long ldc, long mr, long nr, long MR,
+                                 int first, float beta, long *ldcc) {
+    if (mr == MR && nr == NR) return c;
+    memset(tmp, 0, sizeof(float) * (size_t)(MR * NR));
+    if (!(first && beta == 0))
+        for (long r = 0; r < mr; r++) memcpy(tmp + r * NR, c + r * ldc, sizeof(float) * (size_t)nr);
+    *ldcc = NR;
+    return tmp;
+}
+
+BP_INLINE void edge_tile_end(const float *tmp, long NR, float *c, long ldc, long mr, long nr) {
+    for (long r = 0; r < mr; r++) memcpy(c + r * ldc, tmp + r * NR, sizeof(float) * (size_t)nr);
+}
+
+/// The end of such a micro-kernel (AVX2, NEON): C = acc, C + acc, or fma(beta, C, acc) as the
+/// determinism contract says, for acc[MR][NV] vectors of type VT holding W floats each.
+/// FMA(b, x, a) is the fused b * x + a; the macro uses the kernel's c, ldc, mr, nr, first, beta.
+#define BP_UKR_STORE(VT, W, NV, MR, NR, SPLAT, LOAD, STORE, ADD, FMA)                           \
+    do {                                                                                        \
+        float tmp[(MR) * (NR)];                                                                 \
+        long ldcc = ldc;                                                                        \
+        float *cc = edge_tile_begin(tmp, NR, c, ldc, mr, nr, MR, first, beta, &ldcc);           \
+        VT vb = SPLAT(beta);                                                                    \
+        for (int r = 0; r < (MR) && r < mr; r++) {                                              \
+            float *cr = cc + r * ldcc;                                                          \
+            for (int v = 0; v < (NV); v++) {                                                    \
+                VT out = acc[r][v];                                                             \
+                if (!first) out = ADD(LOAD(cr + (W) * v), out);                                 \
+                else if (beta != 0) out = FMA(vb, LOAD(cr + (W) * v), out);                     \
+                STORE(cr + (W) * v, out);                                                       \
+            }                                                                                   \
+        }                                                                                       \
+        if (cc == tmp) edge_tile_end(tmp, NR, c, ldc, mr, nr);                                  \
+    } while (0)
+
+/// An ISA's float entry point built from the generic pieces: the packing routines compiled for
+/// the ISA (TARGET: its function attribute, empty when the baseline has it), the blocked driver
+/// with its micro-kernel, and the direct loop for k == 0 and tiny problems (m n k < 4096).
+#define DEFINE_SGEMM_PACKED(ISA, TARGET, MR, NR, NC, UKR)                                       \
+TARGET static void pack_a_f32_##ISA(int transA, const float *a, long lda, long i0, long mc,    \
+                                    long p0, long kc, float alpha, float *dst) {                \
+    pack_a_f32(transA, a, lda, i0, mc, p0, kc, alpha, dst, MR);                                 \
+}                                                                                               \
+TARGET static void pack_b_f32_##ISA(int transB, const float *b, long ldb, long p0, long kc,    \
+                                    long j0, long nc, float *dst) {                             \
+    pack_b_f32(transB, b, ldb, p0, kc, j0, nc, dst, NR);                                        \
+}                                                                                               \
+TARGET static void sgemm_##ISA(int tA, int tB, long m, long n, long k, float alpha,            \
+                               const float *a, long lda, const float *b, long ldb, float beta,  \
+                               float *c, long ldc) {                                            \
+    if (k <= 0 || m * n * k < 4096) {                                                           \
+        sgemm_direct(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);                     \
+        return;                                                                                 \
+    }                                                                                           \
+    sgemm_blocked(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, MR, NR, S_MC, NC,       \
+                  pack_a_f32_##ISA, pack_b_f32_##ISA, UKR);                                     \
 }
 
 #if BP_X86
@@ -604,59 +683,11 @@ static void ukr_s_avx2(long kc, const float *restrict ap, const float *restrict 
         ap += S256_MR;
         bp += ldbp;
     }
-    // Edge tiles go through a padded copy of C so the same vector operations apply.
-    float tmp[S256_MR * S256_NR];
-    int edge = mr < S256_MR || nr < S256_NR;
-    float *cc = c;
-    long ldcc = ldc;
-    if (edge) {
-        memset(tmp, 0, sizeof tmp);
-        if (!(first && beta == 0))
-            for (long r = 0; r < mr; r++) memcpy(tmp + r * S256_NR, c + r * ldc, sizeof(float) * (size_t)nr);
-        cc = tmp;
-        ldcc = S256_NR;
-    }
-    __m256 vb = _mm256_set1_ps(beta);
-    for (int r = 0; r < S256_MR; r++) {
-        if (r >= mr) break;
-        float *cr = cc + r * ldcc;
-        __m256 v0 = acc[r][0], v1 = acc[r][1];
-        if (!first) {
-            v0 = _mm256_add_ps(_mm256_loadu_ps(cr), v0);
-            v1 = _mm256_add_ps(_mm256_loadu_ps(cr + 8), v1);
-        } else if (beta != 0) {
-            v0 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(cr), v0);
-            v1 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(cr + 8), v1);
-        }
-        _mm256_storeu_ps(cr, v0);
-        _mm256_storeu_ps(cr + 8, v1);
-    }
-    if (edge)
-        for (long r = 0; r < mr; r++) memcpy(c + r * ldc, tmp + r * S256_NR, sizeof(float) * (size_t)nr);
+    BP_UKR_STORE(__m256, 8, 2, S256_MR, S256_NR, _mm256_set1_ps, _mm256_loadu_ps, _mm256_storeu_ps,
+                 _mm256_add_ps, _mm256_fmadd_ps);
 }
 
-AVX2_TARGET
-static void pack_a_f32_mr6_avx2(int transA, const float *a, long lda, long i0, long mc, long p0,
-                                long kc, float alpha, float *dst) {
-    pack_a_f32(transA, a, lda, i0, mc, p0, kc, alpha, dst, S256_MR);
-}
-
-AVX2_TARGET
-static void pack_b_f32_nr16_avx2(int transB, const float *b, long ldb, long p0, long kc, long j0,
-                                 long nc, float *dst) {
-    pack_b_f32(transB, b, ldb, p0, kc, j0, nc, dst, S256_NR);
-}
-
-AVX2_TARGET
-static void sgemm_avx2(int tA, int tB, long m, long n, long k, float alpha, const float *a,
-                       long lda, const float *b, long ldb, float beta, float *c, long ldc) {
-    if (k <= 0 || m * n * k < 4096) {
-        sgemm_direct(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-        return;
-    }
-    sgemm_blocked(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, S256_MR, S256_NR, S_MC,
-                  S_NC, pack_a_f32_mr6_avx2, pack_b_f32_nr16_avx2, ukr_s_avx2);
-}
+DEFINE_SGEMM_PACKED(avx2, AVX2_TARGET, S256_MR, S256_NR, S_NC, ukr_s_avx2)
 
 AVX2_TARGET
 static void dgemm_avx2(int tA, int tB, long m, long n, long k, double alpha, const double *a,
@@ -664,6 +695,43 @@ static void dgemm_avx2(int tA, int tB, long m, long n, long k, double alpha, con
     dgemm_direct(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 #endif // BP_X86
+
+
+#if BP_NEON
+// ---------------------------------------------------------------------------------------------
+// NEON (ARM64, always present there) float: 8 x 12 micro-kernel (24 q-register accumulators,
+// FMA by lane: acc = acc + b * a[lane], one rounding, the contract's fma), generic packing.
+// Double stays on the direct path (vectorised by the compiler), same operation sequence.
+// ---------------------------------------------------------------------------------------------
+#define SNEON_MR 8
+#define SNEON_NR 12
+#define SNEON_NC 240   // multiple of 12
+
+#define BP_NEON_FMA(b, x, a) vfmaq_f32(a, b, x)   // b * x + a, fused
+#define BP_NEON_ROW(R, AV, L)                                                                   \
+    acc[R][0] = vfmaq_laneq_f32(acc[R][0], b0, AV, L);                                          \
+    acc[R][1] = vfmaq_laneq_f32(acc[R][1], b1, AV, L);                                          \
+    acc[R][2] = vfmaq_laneq_f32(acc[R][2], b2, AV, L);
+
+static void ukr_s_neon(long kc, const float *restrict ap, const float *restrict bp, long ldbp,
+                       float *c, long ldc, long mr, long nr, int first, float beta) {
+    float32x4_t acc[SNEON_MR][3];
+    for (int r = 0; r < SNEON_MR; r++)
+        for (int v = 0; v < 3; v++) acc[r][v] = vdupq_n_f32(0.0f);
+    for (long p = 0; p < kc; p++) {
+        float32x4_t b0 = vld1q_f32(bp), b1 = vld1q_f32(bp + 4), b2 = vld1q_f32(bp + 8);
+        float32x4_t a0 = vld1q_f32(ap), a1 = vld1q_f32(ap + 4);
+        BP_NEON_ROW(0, a0, 0) BP_NEON_ROW(1, a0, 1) BP_NEON_ROW(2, a0, 2) BP_NEON_ROW(3, a0, 3)
+        BP_NEON_ROW(4, a1, 0) BP_NEON_ROW(5, a1, 1) BP_NEON_ROW(6, a1, 2) BP_NEON_ROW(7, a1, 3)
+        ap += SNEON_MR;
+        bp += ldbp;
+    }
+    BP_UKR_STORE(float32x4_t, 4, 3, SNEON_MR, SNEON_NR, vdupq_n_f32, vld1q_f32, vst1q_f32, vaddq_f32,
+                 BP_NEON_FMA);
+}
+
+DEFINE_SGEMM_PACKED(neon, , SNEON_MR, SNEON_NR, SNEON_NC, ukr_s_neon)
+#endif // BP_NEON
 
 // ---------------------------------------------------------------------------------------------
 // Dispatch: chosen once (first call), cached in an atomic function pointer.
@@ -676,16 +744,31 @@ typedef void (*dgemm_fn)(int, int, long, long, long, double, const double *, lon
 static sgemm_fn s_impl;
 static dgemm_fn d_impl;
 
-/// Best code path this CPU supports: BP_GEMM_ISA_AVX512, BP_GEMM_ISA_AVX2 or BP_GEMM_ISA_PORTABLE.
-static int best_isa(void) {
+/// Whether this CPU can run code path `isa` (portable always; the others by ISA and CPU).
+int bp_gemm_isa_supported(int isa) {
+    switch (isa) {
+    case BP_GEMM_ISA_PORTABLE: return 1;
 #if BP_X86
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
-        __builtin_cpu_supports("fma"))
-        return BP_GEMM_ISA_AVX512;
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-        return BP_GEMM_ISA_AVX2;
+    case BP_GEMM_ISA_AVX2:
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case BP_GEMM_ISA_AVX512:
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+               __builtin_cpu_supports("fma");
 #endif
+#if BP_NEON
+    case BP_GEMM_ISA_NEON: return 1;   // Advanced SIMD is part of every ARMv8-A CPU
+#endif
+    default: return 0;
+    }
+}
+
+/// Best code path this CPU supports.
+static int best_isa(void) {
+    static const int preference[] = {BP_GEMM_ISA_AVX512, BP_GEMM_ISA_AVX2, BP_GEMM_ISA_NEON};
+    for (size_t i = 0; i < sizeof preference / sizeof preference[0]; i++)
+        if (bp_gemm_isa_supported(preference[i])) return preference[i];
     return BP_GEMM_ISA_PORTABLE;
 }
 
@@ -695,9 +778,11 @@ static void install_isa(int isa) {
 #if BP_X86
     if (isa == BP_GEMM_ISA_AVX512) { s = sgemm_avx512; d = dgemm_avx512; }
     else if (isa == BP_GEMM_ISA_AVX2) { s = sgemm_avx2; d = dgemm_avx2; }
-#else
-    (void)isa;
 #endif
+#if BP_NEON
+    if (isa == BP_GEMM_ISA_NEON) s = sgemm_neon;
+#endif
+    (void)isa;
     __atomic_store_n(&d_impl, d, __ATOMIC_RELEASE);
     __atomic_store_n(&s_impl, s, __ATOMIC_RELEASE);
 }
@@ -705,8 +790,7 @@ static void install_isa(int isa) {
 static void choose_impl(void) { install_isa(best_isa()); }
 
 int bp_gemm_select_isa(int isa) {
-    int best = best_isa();
-    if (isa <= 0 || isa > best) isa = best;
+    if (isa == BP_GEMM_ISA_BEST || !bp_gemm_isa_supported(isa)) isa = best_isa();
     install_isa(isa);
     return isa;
 }

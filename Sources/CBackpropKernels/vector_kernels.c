@@ -1,33 +1,86 @@
-// Element loops Swift does not vectorise (see BackpropVectorKernels.h). Baseline SSE only, so
-// every x86-64 CPU runs them; results equal the scalar IEEE operations element by element.
+// Element loops Swift does not vectorise (see BackpropVectorKernels.h). Vector paths: SSE
+// (baseline x86-64, so every x86-64 CPU runs it) and NEON (every ARM64 CPU); the scalar loop
+// serves the tail and other CPUs. Every path performs the scalar rule's IEEE operations in the
+// same order, each rounded once, so results are bit-identical element by element across paths
+// and ISAs. Contraction is disabled so no compiler fuses a multiply and an add behind our back
+// (clang honours the pragma; GCC needs -ffp-contract=off, which the C test build passes).
 #include "BackpropVectorKernels.h"
 
 #include <math.h>
 #if defined(__x86_64__)
 #include <immintrin.h>
+#elif defined(__aarch64__)
+#include <arm_neon.h>
 #endif
 
-void bp_adam_f32(float *w, const float *g, float *m, float *v, long n,
-                 float stepSize, float correction2, float omb1, float b2, float omb2, float eps) {
-    long i = 0;
-#if defined(__x86_64__)
-    const __m128 vs = _mm_set1_ps(stepSize), vc = _mm_set1_ps(correction2), v1 = _mm_set1_ps(omb1);
-    const __m128 vb2 = _mm_set1_ps(b2), v2 = _mm_set1_ps(omb2), ve = _mm_set1_ps(eps);
-    for (; i + 4 <= n; i += 4) {
-        __m128 gi = _mm_loadu_ps(g + i), mi = _mm_loadu_ps(m + i), vi = _mm_loadu_ps(v + i), wi = _mm_loadu_ps(w + i);
-        mi = _mm_add_ps(mi, _mm_mul_ps(v1, _mm_sub_ps(gi, mi)));
-        vi = _mm_add_ps(_mm_mul_ps(vi, vb2), _mm_mul_ps(_mm_mul_ps(v2, gi), gi));
-        __m128 d = _mm_add_ps(_mm_div_ps(_mm_sqrt_ps(vi), vc), ve);
-        wi = _mm_add_ps(wi, _mm_div_ps(_mm_mul_ps(vs, mi), d));
-        _mm_storeu_ps(m + i, mi);
-        _mm_storeu_ps(v + i, vi);
-        _mm_storeu_ps(w + i, wi);
-    }
-#endif
-    for (; i < n; i++) {
+#pragma STDC FP_CONTRACT OFF
+
+/// The rule itself, elements i0 ..< n.
+static void adam_scalar(float *w, const float *g, float *m, float *v, long i0, long n,
+                        float stepSize, float correction2, float omb1, float b2, float omb2, float eps) {
+    for (long i = i0; i < n; i++) {
         m[i] = m[i] + omb1 * (g[i] - m[i]);
         v[i] = v[i] * b2 + (omb2 * g[i]) * g[i];
         float d = sqrtf(v[i]) / correction2 + eps;
         w[i] = w[i] + (stepSize * m[i]) / d;
     }
+}
+
+// Four-lane vectors: SSE on x86-64, NEON on ARM64 (vsqrtq / vdivq are correctly rounded, like
+// sqrtf and /, so the lanes compute exactly what the scalar rule does).
+#if defined(__x86_64__)
+typedef __m128 vf4;
+#define VF4_SPLAT(x) _mm_set1_ps(x)
+#define VF4_LOAD(p) _mm_loadu_ps(p)
+#define VF4_STORE(p, v) _mm_storeu_ps(p, v)
+#define VF4_ADD(a, b) _mm_add_ps(a, b)
+#define VF4_SUB(a, b) _mm_sub_ps(a, b)
+#define VF4_MUL(a, b) _mm_mul_ps(a, b)
+#define VF4_DIV(a, b) _mm_div_ps(a, b)
+#define VF4_SQRT(a) _mm_sqrt_ps(a)
+#define BP_VF4 1
+#elif defined(__aarch64__)
+typedef float32x4_t vf4;
+#define VF4_SPLAT(x) vdupq_n_f32(x)
+#define VF4_LOAD(p) vld1q_f32(p)
+#define VF4_STORE(p, v) vst1q_f32(p, v)
+#define VF4_ADD(a, b) vaddq_f32(a, b)
+#define VF4_SUB(a, b) vsubq_f32(a, b)
+#define VF4_MUL(a, b) vmulq_f32(a, b)
+#define VF4_DIV(a, b) vdivq_f32(a, b)
+#define VF4_SQRT(a) vsqrtq_f32(a)
+#define BP_VF4 1
+#else
+#define BP_VF4 0
+#endif
+
+/// The rule four lanes at a time; returns the number of elements done (a multiple of 4, or 0
+/// on CPUs with neither SSE nor NEON).
+static long adam_vector(float *w, const float *g, float *m, float *v, long n,
+                        float stepSize, float correction2, float omb1, float b2, float omb2, float eps) {
+    long i = 0;
+#if BP_VF4
+    const vf4 vs = VF4_SPLAT(stepSize), vc = VF4_SPLAT(correction2), v1 = VF4_SPLAT(omb1);
+    const vf4 vb2 = VF4_SPLAT(b2), v2 = VF4_SPLAT(omb2), ve = VF4_SPLAT(eps);
+    for (; i + 4 <= n; i += 4) {
+        vf4 gi = VF4_LOAD(g + i), mi = VF4_LOAD(m + i), vi = VF4_LOAD(v + i), wi = VF4_LOAD(w + i);
+        mi = VF4_ADD(mi, VF4_MUL(v1, VF4_SUB(gi, mi)));
+        vi = VF4_ADD(VF4_MUL(vi, vb2), VF4_MUL(VF4_MUL(v2, gi), gi));
+        vf4 d = VF4_ADD(VF4_DIV(VF4_SQRT(vi), vc), ve);
+        wi = VF4_ADD(wi, VF4_DIV(VF4_MUL(vs, mi), d));
+        VF4_STORE(m + i, mi);
+        VF4_STORE(v + i, vi);
+        VF4_STORE(w + i, wi);
+    }
+#else
+    (void)w; (void)g; (void)m; (void)v; (void)n; (void)stepSize; (void)correction2;
+    (void)omb1; (void)b2; (void)omb2; (void)eps;
+#endif
+    return i;
+}
+
+void bp_adam_f32(float *w, const float *g, float *m, float *v, long n,
+                 float stepSize, float correction2, float omb1, float b2, float omb2, float eps) {
+    long i = adam_vector(w, g, m, v, n, stepSize, correction2, omb1, b2, omb2, eps);
+    adam_scalar(w, g, m, v, i, n, stepSize, correction2, omb1, b2, omb2, eps);
 }

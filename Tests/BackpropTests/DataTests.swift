@@ -92,9 +92,8 @@ private func indexDataset(_ n: Int) -> TensorDataset {
 
     // MARK: IDX and MNIST
 
-    @Test(.enabled(if: SharedDatasets.exists(SharedDatasets.digits), "the 8x8 digits set is not in /work/shared/datasets/digits"))
-    func digitsIDXFilesReadAndRoundTrip() throws {
-        let dir = SharedDatasets.digits
+    @Test func digitsIDXFilesReadAndRoundTrip() throws {
+        let dir = TestData.digits
         let images = try IDX.read(dir.appendingPathComponent("train-images-idx3-ubyte"))
         let labels = try IDX.readLabels(dir.appendingPathComponent("train-labels-idx1-ubyte"))
         // README: 1,437 training images of 8x8, pixels 0...16, labels 0-9.
@@ -120,15 +119,16 @@ private func indexDataset(_ n: Int) -> TensorDataset {
         #expect(unflattened.train.inputs == images)
     }
 
-    @Test(.enabled(if: SharedDatasets.exists(SharedDatasets.mnist), "MNIST is not in /work/shared/datasets/mnist"))
+    @Test(.enabled(if: TestData.mnist != nil, Comment(rawValue: TestData.mnistMissing)))
     func mnistLoads() throws {
-        let (train, test) = try MNIST.load(directory: SharedDatasets.mnist)
+        let mnist = try #require(TestData.mnist)
+        let (train, test) = try MNIST.load(directory: mnist)
         #expect(train.inputs.shape == [60000, 784] && test.inputs.shape == [10000, 784])
         #expect(train.labels[0] == 5)            // the well-known first MNIST label
         #expect(test.labels[0] == 7)
         #expect(train.inputs.max().item(as: Double.self) == 1)   // detected scale 1/255
         // Pixel (0, 14*28+14) of the first training image is 255 in the raw file? Use a byte we read directly.
-        let raw = try IDX.readBytes(SharedDatasets.mnist.appendingPathComponent("train-images-idx3-ubyte"))
+        let raw = try IDX.readBytes(mnist.appendingPathComponent("train-images-idx3-ubyte"))
         #expect(raw.shape == [60000, 28, 28])
         #expect(Float(train.inputs[0, 350]) == Float(raw.values[350]) / 255)
     }

@@ -10,7 +10,7 @@ fileprivate func print(_ items: Any..., separator: String = " ", terminator: Str
 }
 
 // Not compiled yet (the APIs they use are not merged yet):
-// - README.md:21
+// - README.md:22
 // - Sources/Backprop/Backprop.docc/WritingYourOwnOptimizer.md:16
 
 // Identical to a snippet tested below:
@@ -26,8 +26,8 @@ fileprivate func print(_ items: Any..., separator: String = " ", terminator: Str
 // - docs/ko/tutorial/05-minima-and-saddle-points.md:14 = docs/tutorial/05-minima-and-saddle-points.md:14
 // - docs/ko/tutorial/05-minima-and-saddle-points.md:60 = docs/tutorial/05-minima-and-saddle-points.md:61
 // - docs/ko/tutorial/06-optimizers.md:15 = docs/tutorial/06-optimizers.md:16
-// - docs/ko/tutorial/07-mnist.md:57 = docs/tutorial/07-mnist.md:60
-// - docs/ko/tutorial/07-mnist.md:94 = docs/tutorial/07-mnist.md:97
+// - docs/ko/tutorial/07-mnist.md:59 = docs/tutorial/07-mnist.md:62
+// - docs/ko/tutorial/07-mnist.md:96 = docs/tutorial/07-mnist.md:99
 
 // docs/custom-operations.md:22
 extension Variable {
@@ -98,8 +98,8 @@ extension Variable {
 
 @Suite("Docs snippets")
 struct DocsSnippetTests {
-    @Test("README.md:33") func README_md_line33() throws {
-        DocOutput.run("README_md_line33") {
+    @Test("README.md:42") func README_md_line42() throws {
+        DocOutput.run("README_md_line42") {
             let x = Variable(Tensor([0.5, -1.0, 2.0] as [Float]), requiresGrad: true, label: "x")
             let w = Variable(Tensor([1.5, 0.25, -0.5] as [Float]), requiresGrad: true, label: "w")
 
@@ -115,7 +115,7 @@ struct DocsSnippetTests {
     }
 
     /// Compiled, not run.
-    func README_md_line50() throws {
+    func README_md_line59() throws {
         var generator = SplitMix64(seed: 1)
         let model = Sequential(
             Linear(inputSize: 64, outputSize: 128, generator: &generator), ReLU(),
@@ -593,8 +593,8 @@ struct DocsSnippetTests {
     }
 
     /// Compiled, not run.
-    func docs_tutorial_07_mnist_md_line60() throws {
-        let (train, test) = try MNIST.load(directory: URL(fileURLWithPath: "../shared/datasets/mnist"))
+    func docs_tutorial_07_mnist_md_line62() throws {
+        let (train, test) = try MNIST.load(directory: URL(fileURLWithPath: "data/mnist"))
         var generator = SplitMix64(seed: 1)
         let model = Sequential(
             Linear(inputSize: 784, outputSize: 256, generator: &generator), ReLU(),
@@ -623,9 +623,9 @@ struct DocsSnippetTests {
         }
     }
 
-    @Test("docs/tutorial/07-mnist.md:97") func docs_tutorial_07_mnist_md_line97() throws {
-        try DocOutput.run("docs_tutorial_07_mnist_md_line97") {
-            let (train, test) = try MNIST.load(directory: URL(fileURLWithPath: "../shared/datasets/digits"))
+    @Test("docs/tutorial/07-mnist.md:99") func docs_tutorial_07_mnist_md_line99() throws {
+        try DocOutput.run("docs_tutorial_07_mnist_md_line99") {
+            let (train, test) = try MNIST.load(directory: URL(fileURLWithPath: "Examples/MLPClassifierCore/Resources/digits"))
             var generator = SplitMix64(seed: 1)
             let model = Sequential(
                 Linear(inputSize: 64, outputSize: 32, generator: &generator), ReLU(),

@@ -322,7 +322,7 @@ final class SignSGD: Optimizer {
 /// The benchmark workloads' check values (../shared/bench/WORKLOADS.md), which every peer
 /// implementation (PyTorch, NumPy) reproduced.
 @Suite struct WorkloadCheckTests {
-    @Test func w2TinyNetLossesMatchThePeers() {
+    @Test func tinyNetLossesMatchThePeers() {
         // 2-16-16-1 tanh MLP, init from SplitMix64(4); x ~ U(-1, 1) [8, 2] from SplitMix64(3),
         // y = x0·x1; MSE; SGD lr 0.05. Loss before step 1: 0.120491, before step 200: 0.0094215.
         var data = SplitMix64(seed: 3)
@@ -345,11 +345,9 @@ final class SignSGD: Optimizer {
         #expect(abs(losses[200]! - 0.0094215) < 1e-7)
     }
 
-    static let mnistImages = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../../shared/datasets/mnist/train-images-idx3-ubyte").standardized
-
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: mnistImages.path)))
-    func w1FirstBatchLossMatchesThePeers() throws {
+    @Test(.enabled(if: TestData.mnist != nil, Comment(rawValue: TestData.mnistMissing)))
+    func mnistFirstBatchLossMatchesThePeers() throws {
+        let mnistImages = try #require(TestData.mnist).appendingPathComponent("train-images-idx3-ubyte")
         // Init from SplitMix64(1); epoch 1's Fisher–Yates permutation from SplitMix64(2) starts
         // 35543, 35518, 43113, 41279, 1864; the first batch of 128 has loss 2.31673.
         var shuffle = SplitMix64(seed: 2)
@@ -360,8 +358,8 @@ final class SignSGD: Optimizer {
         #expect(Array(permutation.prefix(5)) == [35543, 35518, 43113, 41279, 1864])
         let batch = Array(permutation.prefix(128))
 
-        let images = try Data(contentsOf: Self.mnistImages)
-        let labelData = try Data(contentsOf: Self.mnistImages.deletingLastPathComponent()
+        let images = try Data(contentsOf: mnistImages)
+        let labelData = try Data(contentsOf: mnistImages.deletingLastPathComponent()
             .appendingPathComponent("train-labels-idx1-ubyte"))
         var pixels = [Float](repeating: 0, count: 128 * 784)
         for (row, index) in batch.enumerated() {

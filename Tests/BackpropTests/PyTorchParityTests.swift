@@ -7,42 +7,10 @@ import Backprop
 @testable import BackpropData
 @testable import BackpropTraining
 
-/// A Python interpreter that can `import torch`: `$BACKPROP_PYTHON`, else the team's venv
-/// `/tmp/peers-venv/bin/python`, else `python3` on the `PATH`; `nil` when none has torch
-/// (found without importing it, which takes seconds).
-enum TorchPython {
-    static let executable: String? = {
-        var candidates: [String] = []
-        if let chosen = ProcessInfo.processInfo.environment["BACKPROP_PYTHON"], !chosen.isEmpty { candidates.append(chosen) }
-        candidates += ["/tmp/peers-venv/bin/python", "python3"]
-        return candidates.first { run($0, ["-c", "import importlib.util as u, sys; sys.exit(0 if u.find_spec('torch') and u.find_spec('numpy') else 1)"]).status == 0 }
-    }()
-
-    /// Runs `python arguments...` (looked up on the `PATH` through `/usr/bin/env`) and returns
-    /// its exit status and its standard output and error together.
-    static func run(_ python: String, _ arguments: [String]) -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        do { try process.run() } catch { return (-1, "could not start \(python): \(error)") }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
-    /// `Tests/Interop/pytorch_logits.py`, found from this file's path.
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Interop/pytorch_logits.py").path
-}
-
 /// A model trained and saved by Backprop gives the same logits in PyTorch (to 1e-5) on the
 /// digits test set: same state-dict names, same layout of the weights, same arithmetic.
 /// Optional: skipped (and recorded as skipped) when no Python with torch is found.
-@Suite(.enabled(if: TrainingFixture.hasDigits, "needs ../shared/datasets/digits"),
-       .enabled(if: TorchPython.executable != nil, "no Python with torch (set BACKPROP_PYTHON)"))
+@Suite(.enabled(if: TestPython.withTorch != nil, Comment(rawValue: TestPython.missing("torch, numpy and safetensors"))))
 struct PyTorchParityTests {
     /// Trains `64 → 32 → ReLU → 16 → ReLU → 10` for one epoch and writes the model (with the
     /// test accuracy in its metadata, as the mlp-classifier example does) and its test logits.
@@ -70,8 +38,8 @@ struct PyTorchParityTests {
         let folder = makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let files = try Self.trainAndSave(in: folder)
-        let (status, output) = TorchPython.run(TorchPython.executable!, [
-            TorchPython.script, "--model", files.model.path, "--images", TrainingFixture.digitsDirectory.path,
+        let (status, output) = TestPython.run(try #require(TestPython.withTorch), [
+            TestPython.script("pytorch_logits.py"), "--model", files.model.path, "--images", TestData.digits.path,
             "--logits", files.logits.path,
         ])
         #expect(status == 0, "pytorch_logits.py failed:\n\(output)")
@@ -87,8 +55,8 @@ struct PyTorchParityTests {
         var perturbed = files.testLogits
         perturbed[7, 3] += 1e-3
         try SafeTensors.write(["logits": perturbed], to: files.logits)
-        let (status, output) = TorchPython.run(TorchPython.executable!, [
-            TorchPython.script, "--model", files.model.path, "--images", TrainingFixture.digitsDirectory.path,
+        let (status, output) = TestPython.run(try #require(TestPython.withTorch), [
+            TestPython.script("pytorch_logits.py"), "--model", files.model.path, "--images", TestData.digits.path,
             "--logits", files.logits.path,
         ])
         #expect(status == 1, "expected a mismatch, got status \(status):\n\(output)")

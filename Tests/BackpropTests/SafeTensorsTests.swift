@@ -140,42 +140,10 @@ import Backprop
 
 // MARK: - Interoperability with the Python `safetensors` package
 
-/// A Python interpreter that can `import numpy, safetensors.numpy`: `$BACKPROP_PYTHON` when set
-/// (and only it), else the peers' venv `/tmp/peers-venv/bin/python`, else each `python3` on the PATH
-/// (where `python3 -m pip install safetensors numpy` puts the packages).
-enum InteropPython {
-    static let executable: String? = {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin"
-        var candidates = ["/tmp/peers-venv/bin/python"] + path.split(separator: ":").map { "\($0)/python3" }
-        if let custom = ProcessInfo.processInfo.environment["BACKPROP_PYTHON"] { candidates = [custom] }
-        return candidates.first { path in
-            FileManager.default.isExecutableFile(atPath: path)
-                && (try? run(path, ["-c", "import numpy, safetensors.numpy"]))?.status == 0
-        }
-    }()
-
-    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
-    }
-
-    static let script = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Interop/roundtrip.py")
-}
-
 @Suite("SafeTensorsInteropTests") struct SafeTensorsInteropTests {
     /// Backprop writes, Python (`safetensors.numpy`) checks; Python writes, Backprop checks. The
     /// values are defined the same way on both sides (see Tests/Interop/roundtrip.py).
-    @Test(.enabled(if: InteropPython.executable != nil,
-                   "skipped: no Python with numpy and safetensors (set BACKPROP_PYTHON, or pip install safetensors numpy)"))
+    @Test(.enabled(if: TestPython.withSafetensors != nil, Comment(rawValue: TestPython.missing("numpy and safetensors"))))
     func pythonReadsOurFileAndWeReadPythons() throws {
         let folder = makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -186,7 +154,8 @@ enum InteropPython {
         try SafeTensors.write(["fc.weight": weight, "fc.bias": bias, "grid": grid, "empty": empty],
                               metadata: ["framework": "backprop"],
                               to: folder.appendingPathComponent("from_backprop.safetensors"))
-        let result = try InteropPython.run(InteropPython.executable!, [InteropPython.script.path, folder.path])
+        let python = try #require(TestPython.withSafetensors)
+        let result = TestPython.run(python, [TestPython.script("roundtrip.py"), folder.path])
         #expect(result.status == 0, "roundtrip.py failed:\n\(result.output)")
 
         let (tensors, metadata) = try SafeTensors.read(from: folder.appendingPathComponent("from_python.safetensors"))

@@ -13,13 +13,11 @@ private func temporaryDirectory() -> URL {
 /// The repository's root, found from this file's path (Tests/ExampleTests/…).
 private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// MNIST next to the repository (`../shared/datasets/mnist`) or at `$BACKPROP_MNIST_DIR`.
+/// MNIST at `$BACKPROP_MNIST_DIR` (scripts/get-mnist.sh downloads it), when it is there.
 private let mnistDirectory: URL? = {
-    let candidates = [ProcessInfo.processInfo.environment["BACKPROP_MNIST_DIR"].map { URL(fileURLWithPath: $0) },
-                      repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/datasets/mnist")]
-    return candidates.compactMap { $0 }.first {
-        FileManager.default.fileExists(atPath: $0.appendingPathComponent("train-images-idx3-ubyte").path)
-    }
+    guard let path = ProcessInfo.processInfo.environment["BACKPROP_MNIST_DIR"], !path.isEmpty else { return nil }
+    let url = URL(fileURLWithPath: path)
+    return FileManager.default.fileExists(atPath: url.appendingPathComponent("train-images-idx3-ubyte").path) ? url : nil
 }()
 
 @Suite struct MLPClassifierArgumentTests {
@@ -93,32 +91,11 @@ private let mnistDirectory: URL? = {
     }
 }
 
-/// The built `mlp-classifier` executable next to the test bundle, if the build made it.
-private let executable: URL? = {
-    guard let folder = Bundle.main.executableURL?.deletingLastPathComponent() else { return nil }
-    let url = folder.appendingPathComponent("mlp-classifier")
-    return FileManager.default.isExecutableFile(atPath: url.path) ? url : nil
-}()
-
 @Suite struct MLPClassifierExecutableTests {
-    /// Runs the executable and returns its exit status and standard error.
-    func run(_ arguments: [String]) throws -> (status: Int32, standardError: String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let errorPipe = Pipe()
-        process.standardError = errorPipe
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let data = errorPipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
-    @Test(.enabled(if: executable != nil, "the mlp-classifier executable was not built"),
+    @Test(.enabled(if: ExampleProcess.executable("mlp-classifier") != nil, "the mlp-classifier executable was not built"),
           arguments: [["--bogus"], ["--epochs", "0"], ["--data", "/nonexistent/mnist"], ["--csv", "/nonexistent.csv"]])
     func mistakesExitWithCode2AndOneLine(arguments: [String]) throws {
-        let (status, standardError) = try run(arguments)
+        let (status, _, standardError) = try ExampleProcess.run("mlp-classifier", arguments)
         #expect(status == 2)
         #expect(standardError.hasPrefix("mlp-classifier: error: "))
         #expect(standardError.filter { $0 == "\n" }.count == 1)
@@ -221,10 +198,10 @@ private let executable: URL? = {
 
     /// MNIST with the documented settings (784-256-128-10, Adam, 10 epochs) reaches 98%.
     /// Slow in a debug build, so it runs only with `BACKPROP_MNIST_TEST=1` and when the data is
-    /// at `../shared/datasets/mnist` (or `$BACKPROP_MNIST_DIR`):
+    /// at `$BACKPROP_MNIST_DIR` (scripts/get-mnist.sh):
     /// `BACKPROP_MNIST_TEST=1 swift test -c release --filter MLPClassifierTrainingTests`.
     @Test(.enabled(if: ProcessInfo.processInfo.environment["BACKPROP_MNIST_TEST"] == "1" && mnistDirectory != nil,
-                   "set BACKPROP_MNIST_TEST=1 (and have ../shared/datasets/mnist) to run"))
+                   "set BACKPROP_MNIST_TEST=1 and BACKPROP_MNIST_DIR (scripts/get-mnist.sh) to run"))
     func mnistReaches98Percent() throws {
         let out = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: out) }

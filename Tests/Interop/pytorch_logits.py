@@ -26,16 +26,16 @@ The example writes ``model.safetensors`` (state-dict names; metadata ``architect
 pixels by 1/255 (by 1/16 for the 8x8 digits); this script applies the same rule (``--scale``
 overrides it). With a Python that has torch and numpy::
 
-    swift run -c release mlp-classifier --data ../shared/datasets/mnist --out mnist-run
-    python3 Tests/Interop/pytorch_logits.py --model mnist-run/model.safetensors \
-        --images ../shared/datasets/mnist
+    swift run -c release mlp-classifier --data data/mnist --out out/mnist-run
+    python3 Tests/Interop/pytorch_logits.py --model out/mnist-run/model.safetensors \
+        --images data/mnist
 
 That checks that PyTorch, given the saved weights, gets exactly the test accuracy the example
 reported. The example also writes Backprop's logits on the test images
 (``test_logits.safetensors``, tensor "logits"); to compare the logits themselves::
 
-    python3 Tests/Interop/pytorch_logits.py --model mnist-run/model.safetensors \
-        --images ../shared/datasets/mnist --logits mnist-run/test_logits.safetensors
+    python3 Tests/Interop/pytorch_logits.py --model out/mnist-run/model.safetensors \
+        --images data/mnist --logits out/mnist-run/test_logits.safetensors
 
 (``--split train`` uses the training images instead of t10k; ``--float64`` computes PyTorch's
 logits in double precision, which measures Backprop's float32 rounding alone.)

@@ -2,12 +2,6 @@ import Foundation
 import BackpropTensor
 import BackpropAutograd
 import BackpropNN
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A file that cannot be read: missing, truncated, corrupt, or in a form Backprop does not support.
 ///
 /// Every reader in Backprop (``IDX``, ``CSV``, ``MNIST``, ``SafeTensors``) throws this instead of

@@ -3,14 +3,6 @@ import BackpropTensor
 import BackpropAutograd
 import BackpropNN
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Replaces a file atomically: write a temporary file next to it, `fsync` it, `rename` it over
 /// the target, `fsync` the folder. Readers see either the old file or the complete new one.
 ///
@@ -51,7 +43,7 @@ enum AtomicFileWriter {
                         chunk = Swift.min(chunk, Swift.max(limit - written, 0))
                         if chunk == 0 { throw FileFormatError(url, offset: written, "write failed: injected failure after \(limit) bytes") }
                     }
-                    let n = systemWrite(fd, bytes.baseAddress! + done, chunk)
+                    let n = Platform.write(fd, bytes.baseAddress! + done, chunk)
                     if n < 0 && errno == EINTR { continue }
                     guard n > 0 else {
                         throw FileFormatError(url, offset: written, "write failed: \(String(cString: strerror(errno)))")
@@ -109,15 +101,4 @@ enum AtomicFileWriter {
             close(fd)
         }
     }
-}
-
-/// `write(2)`, named apart from ``AtomicFileWriter/write(to:failAfterBytes:_:)``.
-private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
-    #if canImport(Glibc)
-    Glibc.write(fd, bytes, count)
-    #elseif canImport(Musl)
-    Musl.write(fd, bytes, count)
-    #else
-    Darwin.write(fd, bytes, count)
-    #endif
 }

@@ -3,12 +3,6 @@ import BackpropTensor
 import BackpropAutograd
 import BackpropNN
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Reads and writes Hugging Face's safetensors format, the common file format for model weights
 /// (PyTorch, JAX, NumPy and Candle read it).
 ///

@@ -1,11 +1,5 @@
 import BackpropTensor
 import BackpropAutograd
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Adam (Kingma & Ba, 2015), exactly as PyTorch's `torch.optim.Adam`, with bias correction,
 /// L2 weight decay (or decoupled decay, see ``AdamW``) and the AMSGrad variant:
 ///
@@ -50,14 +44,14 @@ public class Adam: OptimizerBase {
         if group.flag("amsgrad") { s["max_exp_avg_sq"] = s["max_exp_avg_sq"].maximum(s["exp_avg_sq"]) }
         let v = group.flag("amsgrad") ? s["max_exp_avg_sq"] : s["exp_avg_sq"]
         // Divided by a tensor: `/ Double` multiplies by the reciprocal, PyTorch divides.
-        let denominator = v.sqrt() / Tensor((1 - pow(beta2, t)).squareRoot(), dtype: w.dtype) + group["eps"]
-        w = w + s["exp_avg"] * (-lr / (1 - pow(beta1, t))) / denominator
+        let denominator = v.sqrt() / Tensor((1 - Platform.pow(beta2, t)).squareRoot(), dtype: w.dtype) + group["eps"]
+        w = w + s["exp_avg"] * (-lr / (1 - Platform.pow(beta1, t))) / denominator
     }
 
     override public func fusedUpdate(_ weights: inout Tensor, gradient: Tensor, state s: inout OptimizerState,
                                      group: ParameterGroup) -> Bool {
         let (lr, weightDecay, beta1, beta2, t) = (group.lr, group.weightDecay, group["beta1"], group["beta2"], Double(s.step))
-        let stepSize = Float(-lr / (1 - pow(beta1, t))), correction2 = Float((1 - pow(beta2, t)).squareRoot())
+        let stepSize = Float(-lr / (1 - Platform.pow(beta1, t))), correction2 = Float((1 - Platform.pow(beta2, t)).squareRoot())
         let oneMinusBeta1 = Float(1 - beta1), beta2f = Float(beta2), oneMinusBeta2 = Float(1 - beta2), eps = Float(group["eps"])
         let decoupled = group.flag("decoupled_weight_decay"), shrink = Float(1 - lr * weightDecay), n = weights.count
         let w = weights.uniquePointer(Float.self), m = s.pointer("exp_avg"), v = s.pointer("exp_avg_sq")

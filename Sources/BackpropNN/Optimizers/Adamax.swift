@@ -1,11 +1,5 @@
 import BackpropTensor
 import BackpropAutograd
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Adamax (Kingma & Ba, 2015, §7), exactly as PyTorch's `torch.optim.Adamax`: Adam with the
 /// second moment replaced by an exponentially weighted infinity norm.
 ///
@@ -39,12 +33,12 @@ public final class Adamax: OptimizerBase {
         let g = group.weightDecay != 0 ? gradient + w * group.weightDecay : gradient
         s["exp_avg"] = s["exp_avg"].lerp(g, weight: 1 - group["beta1"])
         s["exp_inf"] = (s["exp_inf"] * group["beta2"]).maximum(g.abs() + group["eps"])
-        w = w + s["exp_avg"] * (-group.lr / (1 - pow(group["beta1"], Double(s.step)))) / s["exp_inf"]
+        w = w + s["exp_avg"] * (-group.lr / (1 - Platform.pow(group["beta1"], Double(s.step)))) / s["exp_inf"]
     }
 
     override public func fusedUpdate(_ weights: inout Tensor, gradient: Tensor, state s: inout OptimizerState,
                                      group: ParameterGroup) -> Bool {
-        let stepSize = Float(-group.lr / (1 - pow(group["beta1"], Double(s.step))))
+        let stepSize = Float(-group.lr / (1 - Platform.pow(group["beta1"], Double(s.step))))
         let oneMinusBeta1 = Float(1 - group["beta1"]), beta2 = Float(group["beta2"]), eps = Float(group["eps"])
         let n = weights.count, w = weights.uniquePointer(Float.self), m = s.pointer("exp_avg"), u = s.pointer("exp_inf")
         gradient.withPointer(Float.self) { g in

@@ -1,11 +1,5 @@
 import BackpropTensor
 import BackpropAutograd
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Rescales the gradients so that their total norm is at most `maxNorm` (PyTorch's
 /// `clip_grad_norm_`) and returns the total norm before clipping.
 ///
@@ -23,7 +17,7 @@ public func clipGradNorm(_ parameters: [Variable], maxNorm: Double, normType: Do
         case .float64: g.withPointer(Double.self) { total = accumulateNorm(total, $0, count: g.count, normType) }
         }
     }
-    if normType != .infinity { total = normType == 2 ? total.squareRoot() : pow(total, 1 / normType) }
+    if normType != .infinity { total = normType == 2 ? total.squareRoot() : Platform.pow(total, 1 / normType) }
     let coefficient = maxNorm / (total + 1e-6)
     if coefficient < 1 {
         for p in parameters { if let g = p.grad { p.grad = g * coefficient } }
@@ -39,7 +33,7 @@ private func accumulateNorm<T: TensorScalar>(_ total: Double, _ x: UnsafePointer
     } else if p == 2 {
         for i in 0..<count { let v = Double(x[i]); total += v * v }
     } else {
-        for i in 0..<count { total += pow(Double(Swift.abs(x[i])), p) }
+        for i in 0..<count { total += Platform.pow(Double(Swift.abs(x[i])), p) }
     }
     return total
 }

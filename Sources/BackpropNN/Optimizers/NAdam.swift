@@ -1,11 +1,5 @@
 import BackpropTensor
 import BackpropAutograd
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// NAdam (Dozat, 2016): Adam with Nesterov momentum, exactly as PyTorch's `torch.optim.NAdam`,
 /// including its momentum schedule `μ_t = β₁ (1 - ½ · 0.96^(t · ψ))` (ψ = momentumDecay):
 ///
@@ -47,10 +41,10 @@ public final class NAdam: OptimizerBase {
     /// after advancing `Π`.
     private func scales(_ s: inout OptimizerState, _ group: ParameterGroup) -> (grad: Double, momentum: Double, correction2: Double) {
         let t = Double(s.step), beta1 = group["beta1"], psi = group["momentum_decay"]
-        let mu = beta1 * (1 - 0.5 * pow(0.96, t * psi)), muNext = beta1 * (1 - 0.5 * pow(0.96, (t + 1) * psi))
+        let mu = beta1 * (1 - 0.5 * Platform.pow(0.96, t * psi)), muNext = beta1 * (1 - 0.5 * Platform.pow(0.96, (t + 1) * psi))
         s["mu_product"] = s["mu_product"] * mu
         let product = s["mu_product"].item(as: Double.self)
-        return (group.lr * (1 - mu) / (1 - product), group.lr * muNext / (1 - product * muNext), 1 - pow(group["beta2"], t))
+        return (group.lr * (1 - mu) / (1 - product), group.lr * muNext / (1 - product * muNext), 1 - Platform.pow(group["beta2"], t))
     }
 
     override public func update(_ w: inout Tensor, gradient: Tensor, state s: inout OptimizerState, group: ParameterGroup) {

@@ -1,11 +1,5 @@
 import BackpropTensor
 import BackpropAutograd
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Multiplies the rate by `gamma` every `stepSize` epochs: `lr = base · γ^⌊epoch / stepSize⌋`.
 public final class StepLR: LRScheduler {
     /// The number of epochs between decays.
@@ -22,7 +16,7 @@ public final class StepLR: LRScheduler {
         super.init(optimizer)
     }
 
-    override public func learningRate(base: Double, epoch: Int) -> Double { base * pow(gamma, Double(epoch / stepSize)) }
+    override public func learningRate(base: Double, epoch: Int) -> Double { base * Platform.pow(gamma, Double(epoch / stepSize)) }
     override public var settings: String { "stepSize: \(stepSize), gamma: \(gamma)" }
 }
 
@@ -38,7 +32,7 @@ public final class ExponentialLR: LRScheduler {
         super.init(optimizer)
     }
 
-    override public func learningRate(base: Double, epoch: Int) -> Double { base * pow(gamma, Double(epoch)) }
+    override public func learningRate(base: Double, epoch: Int) -> Double { base * Platform.pow(gamma, Double(epoch)) }
     override public var settings: String { "gamma: \(gamma)" }
 }
 
@@ -61,7 +55,7 @@ public final class CosineAnnealingLR: LRScheduler {
     }
 
     override public func learningRate(base: Double, epoch: Int) -> Double {
-        etaMin + (base - etaMin) * (1 + cos(Double.pi * Double(epoch) / Double(tMax))) / 2
+        etaMin + (base - etaMin) * (1 + Platform.cos(Double.pi * Double(epoch) / Double(tMax))) / 2
     }
     override public var settings: String { "tMax: \(tMax), etaMin: \(etaMin)" }
 }

@@ -1,13 +1,5 @@
 import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A bounded, thread-safe cache of freed tensor memory, bucketed by size.
 ///
 /// Blocks of up to 16 MiB are rounded up to a power of two and, when freed, kept in their
@@ -40,8 +32,7 @@ enum BufferPool {
 
     static func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
         guard let b = bucket(byteCount) else {
-            var p: UnsafeMutableRawPointer?
-            guard posix_memalign(&p, 64, byteCount) == 0, let p else {
+            guard let p = Platform.alignedAllocate(byteCount: byteCount, alignment: 64) else {
                 fatalError("Tensor: cannot allocate \(byteCount) bytes (\(byteCount >> 20) MiB): out of memory")
             }
             return p
@@ -55,7 +46,7 @@ enum BufferPool {
     }
 
     static func release(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
-        guard let b = bucket(byteCount) else { free(pointer); return }
+        guard let b = bucket(byteCount) else { Platform.free(pointer); return }
         let address = UInt(bitPattern: pointer)
         let kept: Bool = state.withLock { s in
             guard s.buckets[b].count < maxBlocksPerBucket, s.cachedBytes + (1 << b) <= maxCachedBytes else { return false }

@@ -1,9 +1,5 @@
 import CBackpropKernels
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// How many threads Backprop's kernels may use.
 ///
 /// Defaults to the number of active cores. Results do not depend on it: every kernel splits
@@ -23,17 +19,7 @@ public enum Threading {
         }
     }
 
-    static let defaultCount: Int = max(1, ProcessInfoCores.active)
-}
-
-enum ProcessInfoCores {
-    static var active: Int {
-        #if canImport(Glibc)
-        return sysconf(Int32(_SC_NPROCESSORS_ONLN))
-        #else
-        return 1
-        #endif
-    }
+    static let defaultCount: Int = Platform.activeProcessorCount
 }
 
 /// Runs `body(i)` for `i in 0..<count`, spread over up to `Threading.threadCount` threads.

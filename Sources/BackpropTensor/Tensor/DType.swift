@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The element type of a ``Tensor``.
 ///
 /// Training runs in `float32`; `float64` exists so that gradient checks by finite differences
@@ -40,22 +32,11 @@ public protocol TensorScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Lossles
     static func log1p(_ x: Self) -> Self
 }
 
+// The element functions (exp, log, ...) of both conformances are libm's, in Kernels/Platform.swift.
 extension Float: TensorScalar {
     public static var dtype: DType { .float32 }
-    @inline(__always) public static func exp(_ x: Float) -> Float { expf(x) }
-    @inline(__always) public static func log(_ x: Float) -> Float { logf(x) }
-    @inline(__always) public static func tanh(_ x: Float) -> Float { tanhf(x) }
-    @inline(__always) public static func erf(_ x: Float) -> Float { erff(x) }
-    @inline(__always) public static func pow(_ x: Float, _ y: Float) -> Float { powf(x, y) }
-    @inline(__always) public static func log1p(_ x: Float) -> Float { log1pf(x) }
 }
 
 extension Double: TensorScalar {
     public static var dtype: DType { .float64 }
-    @inline(__always) public static func exp(_ x: Double) -> Double { Glibc.exp(x) }
-    @inline(__always) public static func log(_ x: Double) -> Double { Glibc.log(x) }
-    @inline(__always) public static func tanh(_ x: Double) -> Double { Glibc.tanh(x) }
-    @inline(__always) public static func erf(_ x: Double) -> Double { Glibc.erf(x) }
-    @inline(__always) public static func pow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }
-    @inline(__always) public static func log1p(_ x: Double) -> Double { Glibc.log1p(x) }
 }

@@ -1,15 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// SplitMix64 (Steele, Lea & Flood, 2014): a small, fast, seedable generator that gives the
 /// same sequence on every platform.
 ///
 /// Every random draw in Backprop (initial weights, shuffles, dropout masks) comes from one of
 /// these, so the same seed gives the same numbers everywhere, and the same numbers as the
-/// benchmark peers in `../shared/bench` (which define the float conversion below).
+/// PyTorch and NumPy benchmark peers of docs/performance.md (which define the float conversion
+/// below the same way).
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     /// The whole state of the generator: save it to resume a run's random draws exactly
     /// (`SplitMix64(seed: saved.state)` continues where `saved` stopped).
@@ -46,5 +41,5 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     }
 }
 
-@inline(__always) func _log(_ x: Double) -> Double { log(x) }
-@inline(__always) func _cos(_ x: Double) -> Double { cos(x) }
+@inline(__always) func _log(_ x: Double) -> Double { Double.log(x) }
+@inline(__always) func _cos(_ x: Double) -> Double { Platform.cos(x) }

@@ -3,9 +3,6 @@ import BackpropTensor
 import BackpropAutograd
 import BackpropNN
 import BackpropData
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// A progress line for a loop of known length: steps done, current loss, samples per second
 /// and the estimated time left.

@@ -16,7 +16,7 @@ var wanted: [String] = []
 var threads = [1, 2]
 var runs = 1, repeats = 5, w3Max = 4096, w2Steps = 10_000, w6Epochs = 20
 var jsonPath: String? = nil
-var mnistDirectory = "../shared/datasets/mnist"
+var mnistDirectory = ProcessInfo.processInfo.environment["BACKPROP_MNIST_DIR"] ?? "data/mnist"   // scripts/get-mnist.sh
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let a = arguments.next() {
     func value() -> String {

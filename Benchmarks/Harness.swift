@@ -1,8 +1,5 @@
 // Timing, statistics, resource usage and the JSON record shared by the workloads.
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Seconds on a monotonic clock.
 func now() -> Double {
@@ -14,7 +11,7 @@ func now() -> Double {
 /// CPU seconds of this process, all threads (user + system), like Python's `process_time()`.
 func cpuTime() -> Double {
     var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
+    getrusage(0, &usage)  // 0: RUSAGE_SELF on Linux and Darwin
     return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) * 1e-6
         + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) * 1e-6
 }
@@ -22,7 +19,7 @@ func cpuTime() -> Double {
 /// Peak resident set size of this process so far, in MiB (`getrusage` `ru_maxrss`, KiB on Linux).
 func peakRSSMiB() -> Double {
     var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
+    getrusage(0, &usage)  // 0: RUSAGE_SELF on Linux and Darwin
     return Double(usage.ru_maxrss) / 1024
 }
 
