@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "optimizer-comparison", targets: ["OptimizerComparison"]),
         .executable(name: "gradient-descent-variants", targets: ["GradientDescentVariants"]),
         .executable(name: "benchmarks", targets: ["Benchmarks"]),
+        .executable(name: "char-model", targets: ["CharModel"]),
     ],
     targets: [
         // MARK: - Implementation details
@@ -36,11 +37,17 @@ let package = Package(
             name: "GradientDescentVariants", dependencies: ["Backprop", "MLPClassifierCore"],
             path: "Examples/GradientDescentVariants"
         ),
-        .executableTarget(name: "Benchmarks", dependencies: ["Backprop"], path: "Examples/Benchmarks"),
+        .executableTarget(name: "Benchmarks", dependencies: ["Backprop", "CharModelCore"], path: "Examples/Benchmarks"),
+        // The character-level language model (W8) as a library, with the bundled names list.
+        .target(
+            name: "CharModelCore", dependencies: ["Backprop"], path: "Examples/CharModelCore",
+            exclude: ["Resources/README.md"], resources: [.copy("Resources/names.txt")]
+        ),
+        .executableTarget(name: "CharModel", dependencies: ["CharModelCore"], path: "Examples/CharModel"),
 
         // MARK: - Unit test bundles
         .testTarget(name: "BackpropTests", dependencies: ["Backprop"]),
-        .testTarget(name: "ExampleTests", dependencies: ["MLPClassifierCore"]),
+        .testTarget(name: "ExampleTests", dependencies: ["MLPClassifierCore", "CharModelCore"]),
     ],
     swiftLanguageModes: [.v6]
 )
