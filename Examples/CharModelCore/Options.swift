@@ -2,7 +2,8 @@
 public struct CharModelUsageError: Error, CustomStringConvertible, Equatable {
     /// The message, without the program name.
     public let description: String
-    init(_ message: String) { description = message }
+    /// An error with this message.
+    public init(_ message: String) { description = message }
 }
 
 /// What the command line can set; the defaults are workload W8.
