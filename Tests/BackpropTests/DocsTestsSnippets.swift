@@ -27,6 +27,9 @@ fileprivate func print(_ items: Any..., separator: String = " ", terminator: Str
 // - docs/ko/tutorial/06-optimizers.md:15 = docs/tutorial/06-optimizers.md:16
 // - docs/ko/tutorial/07-mnist.md:57 = docs/tutorial/07-mnist.md:60
 // - docs/ko/tutorial/07-mnist.md:94 = docs/tutorial/07-mnist.md:97
+// - docs/ko/tutorial/08-character-language-model.md:54 = docs/tutorial/08-character-language-model.md:58
+// - docs/ko/tutorial/08-character-language-model.md:100 = docs/tutorial/08-character-language-model.md:107
+// - docs/ko/tutorial/08-character-language-model.md:137 = docs/tutorial/08-character-language-model.md:146
 
 // docs/custom-operations.md:22
 extension Variable {
@@ -550,6 +553,108 @@ struct DocsSnippetTests {
             #expect(DocOutput.take() == DocOutput.trimmed(##"""
             1437 training and 360 test images
             test accuracy above 90 %: true
+            """##))
+        }
+    }
+
+    @Test("docs/tutorial/08-character-language-model.md:58") func docs_tutorial_08_character_language_model_md_line58() throws {
+        DocOutput.run("docs_tutorial_08_character_language_model_md_line58") {
+            let vocabulary = Array(".abcdefghijklmnopqrstuvwxyz")
+            var contexts: [Int] = [], targets: [Int] = []
+            for name in ["emma", "ava"] {
+                var context = [0, 0, 0]
+                for character in name + "." {
+                    let index = vocabulary.firstIndex(of: character)!
+                    contexts += context
+                    targets.append(index)
+                    context = Array(context.dropFirst()) + [index]
+                }
+            }
+            print(targets)            // e m m a . a v a .
+            print(contexts.count / 3) // examples
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            [5, 13, 13, 1, 0, 1, 22, 1, 0]
+            9
+            """##))
+        }
+    }
+
+    @Test("docs/tutorial/08-character-language-model.md:107") func docs_tutorial_08_character_language_model_md_line107() throws {
+        DocOutput.run("docs_tutorial_08_character_language_model_md_line107") {
+            // 3 characters, each a vector of 1 number: the table C is [3, 1].
+            let C = Variable(Tensor([0.5, -1.0, 2.0], shape: [3, 1]), requiresGrad: true, label: "C")
+            let W = Variable(Tensor([1.0, 0.0, 0.0, 1.0, 1.0, -1.0], shape: [3, 2]), requiresGrad: true, label: "W")
+
+            // Two examples: context [0, 2] → target 1, context [2, 2] → target 0.
+            let emb = embedding([0, 2, 2, 2], shape: [2, 2], weight: C);   emb.label = "emb"      // [2, 2, 1]
+            let flat = emb.reshaped([2, 2]);                               flat.label = "flat"    // [2, 2]
+            let logits = flat.matmul(W, transposeOther: true);             logits.label = "logits" // [2, 3]
+            let loss = crossEntropy(logits, classes: [1, 0]);              loss.label = "loss"
+            print(BackwardTrace.run(loss, valueLimit: 6))
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+
+            """##))
+        }
+    }
+
+    @Test("docs/tutorial/08-character-language-model.md:146") func docs_tutorial_08_character_language_model_md_line146() throws {
+        DocOutput.run("docs_tutorial_08_character_language_model_md_line146") {
+            let vocabulary = Array(".abcdefghijklmnopqrstuvwxyz")
+            var contexts: [Int] = [], targets: [Int] = []
+            for name in ["emma", "olivia", "ava", "isabella", "sophia"] {
+                var context = [0, 0, 0]
+                for character in name + "." {
+                    let index = vocabulary.firstIndex(of: character)!
+                    contexts += context
+                    targets.append(index)
+                    context = Array(context.dropFirst()) + [index]
+                }
+            }
+
+            var generator = SplitMix64(seed: 82)
+            let table = Embedding(weight: Tensor.uniform([27, 10], low: -3.0.squareRoot(), high: 3.0.squareRoot(), using: &generator))
+            let hidden = Linear(inputSize: 30, outputSize: 200, generator: &generator)
+            let output = Linear(inputSize: 200, outputSize: 27, generator: &generator)
+            func logits(_ contexts: [Int]) -> Variable {
+                let n = contexts.count / 3
+                let vectors = table(contexts, shape: [n, 3])                 // [n, 3, 10]
+                return output(hidden(vectors.reshaped([n, 30])).tanh())      // [n, 27]
+            }
+
+            let optimizer = SGD(parameters: table.parameters + hidden.parameters + output.parameters, lr: 0.1)
+            var batches = SplitMix64(seed: 83)
+            var losses: [Float] = []
+            for step in 0..<300 {
+                optimizer.lr = step < 150 ? 0.1 : 0.01
+                let rows = (0..<8).map { _ in Int(batches.next() % UInt64(targets.count)) }
+                let batchContexts = rows.flatMap { contexts[(3 * $0)..<(3 * $0 + 3)] }
+                let loss = crossEntropy(logits(batchContexts), classes: rows.map { targets[$0] })
+                optimizer.zeroGrad()
+                loss.backward()
+                optimizer.step()
+                losses.append(loss.item())
+            }
+            let full = withNoGrad { crossEntropy(logits(contexts), classes: targets) }.item(as: Float.self)
+            print(losses[0] > 3, full < 1)   // from about ln 27 to well below 1 on these five names
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            true true
+            """##))
+
+            // docs/tutorial/08-character-language-model.md:202
+            var draws = SplitMix64(seed: 84)
+            var context = [0, 0, 0], name = ""
+            while name.count < 20 {
+                let p = withNoGrad { logits(context).softmax(axis: 1) }.value.scalars(as: Float.self)
+                let u = Float(draws.nextUnit())                   // uniform in [0, 1)
+                var k = 0, cumulative = p[0]
+                while cumulative <= u && k < 26 { k += 1; cumulative += p[k] }
+                if k == 0 { break }                               // "." ends the name
+                name.append(vocabulary[k])
+                context = Array(context.dropFirst()) + [k]
+            }
+            print(name.allSatisfy { vocabulary.contains($0) })
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            true
             """##))
         }
     }

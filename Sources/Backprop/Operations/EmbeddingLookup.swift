@@ -27,7 +27,7 @@ public func embedding(_ indices: [Int], shape: [Int]? = nil, weight: Variable, p
     }
     let value = weight.value.gatherRows(indices).reshaped(outer + [dim])
     return Variable.record("embedding", value, inputs: [weight],
-                           derivative: "d out[p]/d W[j] = 1 if indices[p] = j: row gradients added into the rows picked (none to the padding row)") { g, _ in
+                           derivative: "row j gets Σ of the gradients of positions p with indices[p] = j") { g, _ in
         let rows = g.reshaped([indices.count, dim])
         guard let paddingIndex, indices.contains(paddingIndex) else { return [rows.scatterAddRows(indices, rows: count)] }
         let kept = indices.indices.filter { indices[$0] != paddingIndex }
