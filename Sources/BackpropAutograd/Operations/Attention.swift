@@ -1,3 +1,4 @@
+import BackpropTensor
 // Scaled dot-product attention (Vaswani et al. 2017; PyTorch's `F.scaled_dot_product_attention`),
 // composed from matmul, softmax and broadcasting additions, so each piece's derivative is the
 // one stated beside that operation.

@@ -1,3 +1,4 @@
+import BackpropTensor
 // The embedding lookup: rows of a table picked by integer indices (PyTorch's `F.embedding`).
 
 /// Rows of `weight` (`[count, dim]`) picked by `indices`, shaped `shape + [dim]` (`shape`

@@ -1,3 +1,4 @@
+import BackpropTensor
 // Layer normalisation (Ba, Kiros & Hinton 2016; PyTorch's `F.layer_norm`).
 
 extension Variable {

@@ -1,3 +1,5 @@
+import BackpropTensor
+import BackpropAutograd
 /// A lookup table of learned vectors, one row per token (PyTorch's `nn.Embedding`):
 /// index `i` becomes row `i` of `weight` (`[numEmbeddings, embeddingDim]`).
 ///

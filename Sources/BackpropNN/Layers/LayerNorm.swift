@@ -1,3 +1,5 @@
+import BackpropTensor
+import BackpropAutograd
 /// Layer normalisation over the trailing axes `normalizedShape` (PyTorch's `nn.LayerNorm`):
 /// `y = (x - μ) / √(σ² + eps) ⊙ weight + bias`, statistics taken per leading index (the same
 /// in training and evaluation). The operation and its derivative are
