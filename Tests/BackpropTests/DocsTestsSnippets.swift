@@ -29,7 +29,7 @@ fileprivate func print(_ items: Any..., separator: String = " ", terminator: Str
 // - docs/ko/tutorial/07-mnist.md:94 = docs/tutorial/07-mnist.md:97
 // - docs/ko/tutorial/08-character-language-model.md:54 = docs/tutorial/08-character-language-model.md:58
 // - docs/ko/tutorial/08-character-language-model.md:100 = docs/tutorial/08-character-language-model.md:107
-// - docs/ko/tutorial/08-character-language-model.md:137 = docs/tutorial/08-character-language-model.md:146
+// - docs/ko/tutorial/08-character-language-model.md:147 = docs/tutorial/08-character-language-model.md:156
 
 // docs/custom-operations.md:22
 extension Variable {
@@ -592,13 +592,21 @@ struct DocsSnippetTests {
             let loss = crossEntropy(logits, classes: [1, 0]);              loss.label = "loss"
             print(BackwardTrace.run(loss, valueLimit: 6))
             #expect(DocOutput.take() == DocOutput.trimmed(##"""
-
+            step  operation     output  ∂L/∂output                                            input   ∂L/∂input                                                 local derivative
+            ----  ------------  ------  ----------------------------------------------------  ------  --------------------------------------------------------  ----------------------------------------------------------------
+            1     mul           loss    1                                                     v2      0.5                                                       d(c*x)/dx = c
+            2     sum           v2      0.5                                                   v1      [0.5, 0.5]                                                d Σx/dx_i = 1
+            3     crossEntropy  v1      [0.5, 0.5]                                            logits  [[0.089, -0.1011, 0.012], [-0.2658, 0.2342, 0.0317]]      dℓ_i/dx_i = softmax(x_i) - q_i, q = (1-ε)·onehot(y) + ε/C
+            4     matmul        logits  [[0.089, -0.1011, 0.012], [-0.2658, 0.2342, 0.0317]]  flat    [[0.1011, -0.1131], [-0.2342, 0.2025]]                    d(AB)/dA = G·Bᵀ, d(AB)/dB = Aᵀ·G
+                                                                                              W       [[-0.4872, -0.3537], [0.4178, 0.2662], [0.0694, 0.0875]]
+            5     reshape       flat    [[0.1011, -0.1131], [-0.2342, 0.2025]]                emb     [[[0.1011], [-0.1131]], [[-0.2342], [0.2025]]]            gradient reshaped back
+            6     embedding     emb     [[[0.1011], [-0.1131]], [[-0.2342], [0.2025]]]        C       [[0.1011], [0], [-0.1448]]                                row j gets Σ of the gradients of positions p with indices[p] = j
             """##))
         }
     }
 
-    @Test("docs/tutorial/08-character-language-model.md:146") func docs_tutorial_08_character_language_model_md_line146() throws {
-        DocOutput.run("docs_tutorial_08_character_language_model_md_line146") {
+    @Test("docs/tutorial/08-character-language-model.md:156") func docs_tutorial_08_character_language_model_md_line156() throws {
+        DocOutput.run("docs_tutorial_08_character_language_model_md_line156") {
             let vocabulary = Array(".abcdefghijklmnopqrstuvwxyz")
             var contexts: [Int] = [], targets: [Int] = []
             for name in ["emma", "olivia", "ava", "isabella", "sophia"] {
@@ -640,7 +648,7 @@ struct DocsSnippetTests {
             true true
             """##))
 
-            // docs/tutorial/08-character-language-model.md:202
+            // docs/tutorial/08-character-language-model.md:212
             var draws = SplitMix64(seed: 84)
             var context = [0, 0, 0], name = ""
             while name.count < 20 {
