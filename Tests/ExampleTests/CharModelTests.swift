@@ -32,8 +32,8 @@ import Testing
         #expect(model.parameterCount == 11897)
         #expect(model.namedParameters.map(\.name) == ["emb.weight", "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"])
         let c = model.emb.weight.value, b1 = model.fc1.bias!.value
-        for (got, want) in zip((0..<4).map { c[0, $0] }, [-1.54387903, 0.96837831, 0.39811134, -1.23124695]) { #expect(abs(got - want) < 1e-8) }
-        for (got, want) in zip((0..<3).map { b1[$0] }, [0.07871655, -0.04608317, 0.06454846]) { #expect(abs(got - want) < 1e-8) }
+        for (got, want) in zip((0..<4).map { c[0, $0] as Double }, [-1.54387903, 0.96837831, 0.39811134, -1.23124695]) { #expect(abs(got - want) < 1e-8) }
+        for (got, want) in zip((0..<3).map { b1[$0] as Double }, [0.07871655, -0.04608317, 0.06454846]) { #expect(abs(got - want) < 1e-8) }
         let train = Examples(Self.data.train)
         let batch = train.batch(batchRows(exampleCount: train.count, steps: 1, batchSize: 32)[0])
         let first = withNoGrad { Double(model.loss(batch.contexts, batch.targets).item(as: Float.self)) }
