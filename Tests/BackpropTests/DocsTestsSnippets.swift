@@ -29,8 +29,9 @@ fileprivate func print(_ items: Any..., separator: String = " ", terminator: Str
 // - docs/ko/tutorial/07-mnist.md:57 = docs/tutorial/07-mnist.md:60
 // - docs/ko/tutorial/07-mnist.md:94 = docs/tutorial/07-mnist.md:97
 // - docs/ko/tutorial/08-character-language-model.md:54 = docs/tutorial/08-character-language-model.md:58
-// - docs/ko/tutorial/08-character-language-model.md:100 = docs/tutorial/08-character-language-model.md:107
-// - docs/ko/tutorial/08-character-language-model.md:147 = docs/tutorial/08-character-language-model.md:156
+// - docs/ko/tutorial/08-character-language-model.md:72 = docs/tutorial/08-character-language-model.md:76
+// - docs/ko/tutorial/08-character-language-model.md:108 = docs/tutorial/08-character-language-model.md:115
+// - docs/ko/tutorial/08-character-language-model.md:155 = docs/tutorial/08-character-language-model.md:164
 
 // docs/custom-operations.md:22
 extension Variable {
@@ -54,6 +55,23 @@ extension Variable {
              b.requiresGrad ? (g * (a + 1)).summed(toShape: b.shape) : nil]
         }
     }
+}
+
+// docs/tutorial/08-character-language-model.md:58
+/// The (context, next character) examples of `names`, three context indices per example.
+func characterExamples(_ names: [String]) -> (contexts: [Int], targets: [Int]) {
+    let vocabulary = Array(".abcdefghijklmnopqrstuvwxyz")
+    var contexts: [Int] = [], targets: [Int] = []
+    for name in names {
+        var context = [0, 0, 0]
+        for character in name + "." {
+            let index = vocabulary.firstIndex(of: character)!
+            contexts += context
+            targets.append(index)
+            context = Array(context.dropFirst()) + [index]
+        }
+    }
+    return (contexts, targets)
 }
 
 // Sources/Backprop/Backprop.docc/WritingYourOwnOperation.md:15
@@ -568,19 +586,9 @@ struct DocsSnippetTests {
         }
     }
 
-    @Test("docs/tutorial/08-character-language-model.md:58") func docs_tutorial_08_character_language_model_md_line58() throws {
-        DocOutput.run("docs_tutorial_08_character_language_model_md_line58") {
-            let vocabulary = Array(".abcdefghijklmnopqrstuvwxyz")
-            var contexts: [Int] = [], targets: [Int] = []
-            for name in ["emma", "ava"] {
-                var context = [0, 0, 0]
-                for character in name + "." {
-                    let index = vocabulary.firstIndex(of: character)!
-                    contexts += context
-                    targets.append(index)
-                    context = Array(context.dropFirst()) + [index]
-                }
-            }
+    @Test("docs/tutorial/08-character-language-model.md:76") func docs_tutorial_08_character_language_model_md_line76() throws {
+        DocOutput.run("docs_tutorial_08_character_language_model_md_line76") {
+            let (contexts, targets) = characterExamples(["emma", "ava"])
             print(targets)            // e m m a . a v a .
             print(contexts.count / 3) // examples
             #expect(DocOutput.take() == DocOutput.trimmed(##"""
@@ -590,8 +598,8 @@ struct DocsSnippetTests {
         }
     }
 
-    @Test("docs/tutorial/08-character-language-model.md:107") func docs_tutorial_08_character_language_model_md_line107() throws {
-        DocOutput.run("docs_tutorial_08_character_language_model_md_line107") {
+    @Test("docs/tutorial/08-character-language-model.md:115") func docs_tutorial_08_character_language_model_md_line115() throws {
+        DocOutput.run("docs_tutorial_08_character_language_model_md_line115") {
             // 3 characters, each a vector of 1 number: the table C is [3, 1].
             let C = Variable(Tensor([0.5, -1.0, 2.0] as [Double], shape: [3, 1]), requiresGrad: true, label: "C")
             let W = Variable(Tensor([1.0, 0.0, 0.0, 1.0, 1.0, -1.0] as [Double], shape: [3, 2]), requiresGrad: true, label: "W")
@@ -616,19 +624,10 @@ struct DocsSnippetTests {
         }
     }
 
-    @Test("docs/tutorial/08-character-language-model.md:156") func docs_tutorial_08_character_language_model_md_line156() throws {
-        DocOutput.run("docs_tutorial_08_character_language_model_md_line156") {
+    @Test("docs/tutorial/08-character-language-model.md:164") func docs_tutorial_08_character_language_model_md_line164() throws {
+        DocOutput.run("docs_tutorial_08_character_language_model_md_line164") {
             let vocabulary = Array(".abcdefghijklmnopqrstuvwxyz")
-            var contexts: [Int] = [], targets: [Int] = []
-            for name in ["emma", "olivia", "ava", "isabella", "sophia"] {
-                var context = [0, 0, 0]
-                for character in name + "." {
-                    let index = vocabulary.firstIndex(of: character)!
-                    contexts += context
-                    targets.append(index)
-                    context = Array(context.dropFirst()) + [index]
-                }
-            }
+            let (contexts, targets) = characterExamples(["emma", "olivia", "ava", "isabella", "sophia"])
 
             var generator = SplitMix64(seed: 82)
             let table = Embedding(weight: Tensor.uniform([27, 10], low: -3.0.squareRoot(), high: 3.0.squareRoot(), using: &generator))
@@ -659,7 +658,7 @@ struct DocsSnippetTests {
             true true
             """##))
 
-            // docs/tutorial/08-character-language-model.md:212
+            // docs/tutorial/08-character-language-model.md:211
             var draws = SplitMix64(seed: 84)
             var context = [0, 0, 0], name = ""
             while name.count < 20 {
