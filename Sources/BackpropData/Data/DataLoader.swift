@@ -44,7 +44,7 @@ public final class DataLoader: Sequence {
     /// Batches per epoch: `n / batchSize` with `dropLast`, else `ceil(n / batchSize)`.
     public var batchCount: Int {
         let n = dataset.count
-        return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize
+        return n / batchSize + (dropLast || n % batchSize == 0 ? 0 : 1)   // no n + batchSize: it may overflow
     }
 
     /// The order of the examples for the next epoch (consumes one shuffle from the generator).
@@ -70,7 +70,7 @@ public final class DataLoader: Sequence {
         public mutating func next() -> Batch? {
             guard nextBatch < batchCount else { return nil }
             let start = nextBatch * batchSize
-            let end = Swift.min(start + batchSize, order.count)
+            let end = start + Swift.min(batchSize, order.count - start)
             nextBatch += 1
             return dataset.batch(Array(order[start..<end]))
         }
