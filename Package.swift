@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "gradient-descent-variants", targets: ["GradientDescentVariants"]),
         .executable(name: "benchmarks", targets: ["Benchmarks"]),
         .executable(name: "backprop-explorer", targets: ["BackpropExplorer"]),
+        .executable(name: "char-model", targets: ["CharModel"]),
     ],
     targets: [
         // MARK: - Implementation details
@@ -64,11 +65,17 @@ let package = Package(
         ),
 
         // MARK: - Benchmarks (the workloads W1... of docs/performance.md)
-        .executableTarget(name: "Benchmarks", dependencies: ["Backprop"], path: "Benchmarks"),
+        .executableTarget(name: "Benchmarks", dependencies: ["Backprop", "CharModelCore"], path: "Benchmarks"),
+        // The character-level language model (W8) as a library, with the bundled names list.
+        .target(
+            name: "CharModelCore", dependencies: ["Backprop"], path: "Examples/CharModelCore",
+            exclude: ["Resources/README.md"], resources: [.copy("Resources/names.txt")]
+        ),
+        .executableTarget(name: "CharModel", dependencies: ["CharModelCore"], path: "Examples/CharModel"),
 
         // MARK: - Unit test bundles
         .testTarget(name: "BackpropTests", dependencies: ["Backprop"]),
-        .testTarget(name: "ExampleTests", dependencies: ["MLPClassifierCore", "ExplorerCore"]),
+        .testTarget(name: "ExampleTests", dependencies: ["MLPClassifierCore", "ExplorerCore", "CharModelCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,7 +1,8 @@
 // Backprop's side of the benchmark workloads in ../shared/bench/WORKLOADS.md.
 //
-//   swift run -c release benchmarks [W1 W2 W3 W5 W6 ...] [--threads 1,2] [--runs N] [--repeats N]
+//   swift run -c release benchmarks [W1 W2 W3 W5 W6 W8 ...] [--threads 1,2] [--runs N] [--repeats N]
 //                                   [--w3-max SIZE] [--json FILE] [--mnist DIR] [--w6-epochs N]
+//                                   [--names FILE] [--w8-steps N]
 //
 // W5 (inference) runs on the network W1 trained, so asking for W5 runs W1. W6 (memory, not in
 // WORKLOADS.md) trains W1's network for --w6-epochs epochs (default 20) and reports the
@@ -17,6 +18,7 @@ var threads = [1, 2]
 var runs = 1, repeats = 5, w3Max = 4096, w2Steps = 10_000, w6Epochs = 20
 var jsonPath: String? = nil
 var mnistDirectory = ProcessInfo.processInfo.environment["BACKPROP_MNIST_DIR"] ?? "data/mnist"   // scripts/get-mnist.sh
+var namesFile = "../shared/datasets/names/names.txt", w8Steps = 20_000
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let a = arguments.next() {
     func value() -> String {
@@ -32,11 +34,13 @@ while let a = arguments.next() {
     case "--json": jsonPath = value()
     case "--mnist": mnistDirectory = value()
     case "--w6-epochs": w6Epochs = Int(value())!
+    case "--names": namesFile = value()
+    case "--w8-steps": w8Steps = Int(value())!
     case "-h", "--help":
-        print("usage: benchmarks [W1 W2 W3 W5 W6 ...] [--threads 1,2] [--runs N] [--repeats N] [--w3-max SIZE] [--json FILE] [--mnist DIR] [--w6-epochs N]")
+        print("usage: benchmarks [W1 W2 W3 W5 W6 ...] [--threads 1,2] [--runs N] [--repeats N] [--w3-max SIZE] [--json FILE] [--mnist DIR] [--w6-epochs N] [--names FILE] [--w8-steps N]")
         exit(0)
     default:
-        guard ["W1", "W2", "W3", "W5", "W6"].contains(a.uppercased()) else { fatalError("benchmarks: unknown argument \(a)") }
+        guard ["W1", "W2", "W3", "W5", "W6", "W8"].contains(a.uppercased()) else { fatalError("benchmarks: unknown argument \(a)") }
         wanted.append(a.uppercased())
     }
 }
@@ -83,6 +87,16 @@ if wanted.contains("W6") {
     records.append(r)
     let peaks = r["peak_rss_mib_per_epoch"] as! [Double]
     table.append(("W6 peak RSS per epoch (MiB)", "\(Threading.threadCount)", "epoch 1: \(fmt(peaks.first ?? 0, 1)), 2: \(fmt(peaks.count > 1 ? peaks[1] : 0, 1)), \(peaks.count): \(fmt(peaks.last ?? 0, 1)); growth after epoch 2: \(fmt(r["peak_growth_after_epoch2_mib"] as! Double, 1))"))
+}
+if wanted.contains("W8") {
+    let r = runW8(namesFile: URL(fileURLWithPath: namesFile), threads: threads, runs: runs, steps: w8Steps)
+    records.append(r)
+    for t in threads {
+        let e = (r["results"] as! [String: Any])[String(t)] as! [String: Any]
+        let s = e["us_per_step"] as! [String: Any]
+        func first(_ key: String) -> String { fmt((e[key] as! [Double])[0], 6) }
+        table.append(("W8 step (us)", String(t), "\(fmt(s["median"] as! Double, 1)) [\(fmt(s["min"] as! Double, 1)), \(fmt(s["max"] as! Double, 1))] (CPU \(fmt((e["cpu_us_per_step"] as! [Double])[0], 1)))  losses first batch \(first("first_batch_loss")) init train \(first("init_train_loss")) -> train \(first("train_loss")) dev \(first("dev_loss"))"))
+    }
 }
 if wanted.contains("W3") {
     let r = runW3(threads: threads, maxSize: w3Max)

@@ -4,13 +4,14 @@
 # workload, ROUNDS times, then prints ratios ours / peer (medians over everything measured;
 # < 1 means Backprop is faster).
 #
-#   bash scripts/bench-compare.sh [ROUNDS] [W1 W2 W3]     (from the project root)
+#   bash scripts/bench-compare.sh [ROUNDS] [W1 W2 W3 W8]  (from the project root)
 #
 # Environment: BENCH_DIR (the peers' bench folder, default ../shared/bench beside the checkout),
 # BACKPROP_PYTHON (a Python with torch and numpy, default python3), OUT (default
 # $TMPDIR/bench-compare),
 # W3_MAX (largest W3 size for both sides, default 1024; 4096 takes minutes per side),
 # BACKPROP_MNIST_DIR (default data/mnist, see scripts/get-mnist.sh), THREADS (W1/W3 thread counts, default 1,2),
+# NAMES (W8's names.txt, default ../shared/datasets/names/names.txt),
 # W2_THREADS (default 1: PyTorch's 2-thread W2 spins in its thread pool for minutes when the
 # other core is busy, as on a shared machine).
 # Peak RSS of W1 is measured for both sides the same way: one training run of W1 (1 thread)
@@ -25,6 +26,7 @@ BENCH=${BENCH_DIR:-$ROOT/../shared/bench}
 OUT=${OUT:-${TMPDIR:-/tmp}/bench-compare}
 W3_MAX=${W3_MAX:-1024}
 MNIST=${BACKPROP_MNIST_DIR:-$ROOT/data/mnist}
+NAMES=${NAMES:-$ROOT/../shared/datasets/names/names.txt}
 THREADS=${THREADS:-1,2}
 W2_THREADS=${W2_THREADS:-1}
 PY=${BACKPROP_PYTHON:-python3}
@@ -63,12 +65,14 @@ for round in $(seq 1 "$ROUNDS"); do
           peer "${NOENV[@]}" "$PY" "$P/w2_tiny_numpy.py" --repeats 5 ;;
       W3) peer "${NOENV[@]}" "$PY" "$P/w3_sgemm_numpy.py" --threads "$THREADS"
           peer "$PY" "$P/w3_sgemm_torch.py" --threads "$THREADS" ;;
+      W8) peer "$PY" "$P/w8_charlm_torch.py" --threads "$THREADS" --runs 1 ;;
     esac
     echo "== round $round $w: Backprop ($(date +%T))" >&2
     case $w in
       W1) "$OURS" W1 W5 --threads "$THREADS" --runs 1 --mnist "$MNIST" --json "$OUT/ours.jsonl" > "$OUT/ours-$round-$w.txt" ;;
       W2) "$OURS" W2 --threads "$W2_THREADS" --json "$OUT/ours.jsonl" > "$OUT/ours-$round-$w.txt" ;;
       W3) "$OURS" W3 --threads "$THREADS" --w3-max "$W3_MAX" --json "$OUT/ours.jsonl" > "$OUT/ours-$round-$w.txt" ;;
+      W8) "$OURS" W8 --threads "$THREADS" --runs 1 --names "$NAMES" --json "$OUT/ours.jsonl" > "$OUT/ours-$round-$w.txt" ;;
     esac
   done
 done

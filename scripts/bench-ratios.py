@@ -50,6 +50,10 @@ def w2(t, res):
     return [("W2 step (us)", res.get("all", [res["us_per_step"]["median"]]))]
 
 
+def w8(t, res):
+    return [("W8 step (us)", res["us_per_step_runs"])]
+
+
 def fmt(v):
     return f"{v:.3f}" if v < 10 else f"{v:.1f}"
 
@@ -57,7 +61,7 @@ def fmt(v):
 def main():
     ours, peers = load(sys.argv[1]), load(sys.argv[2])
     rows = []
-    for workload, pick in (("W1", w1), ("W2", w2)):
+    for workload, pick in (("W1", w1), ("W2", w2), ("W8", w8)):
         mine = values(ours, workload, pick)
         theirs = values(peers, workload, pick)
         for (impl, key, t), vs in sorted(mine.items(), key=lambda kv: (kv[0][1], kv[0][2])):
@@ -87,12 +91,15 @@ def main():
     print("|---|---|---|---|---|---|")
     for key, t, pimpl, m, p, ratio in rows:
         print(f"| {key} | {t} | {pimpl} | {m} | {p} | **{ratio:.2f}** |")
-    checks = [r for r in ours if r["workload"] in ("W1", "W2")]
+    checks = [r for r in ours if r["workload"] in ("W1", "W2", "W8")]
     for r in checks:
         for t, res in r["results"].items():
             if r["workload"] == "W1":
                 print(f"\nW1 checks, {t} thread(s): first-batch loss {res['first_batch_loss']}, epoch losses (run 0) "
                       f"{[round(x, 4) for x in res['epoch_loss_run0']]}, test accuracy {res['test_acc']}", end="")
+            elif r["workload"] == "W8":
+                print(f"\nW8 checks, {t} thread(s): losses first batch {res['first_batch_loss']}, init train "
+                      f"{res['init_train_loss']}, train {res['train_loss']}, dev {res['dev_loss']}; samples {res['samples']}", end="")
             else:
                 print(f"\nW2 checks, {t} thread(s): losses {res['losses']}", end="")
     print()
