@@ -143,6 +143,7 @@ public enum MLPClassifier {
         log("training: \(options.optimizer.rawValue) lr \(lr)\(options.cosineSchedule ? " (cosine-annealed to 0)" : ""), "
             + "batch \(batchSize), \(epochs) epochs, seed \(options.seed), \(Threading.threadCount) threads")
 
+        let board = try options.tensorboardDirectory.map { try TensorBoardLog(under: $0, options: options, log: log) }
         var history = TrainingHistory(validationName: "test")
         var trainSeconds = 0.0
         var confusion = ConfusionMatrix(classCount: classCount)
@@ -162,6 +163,7 @@ public enum MLPClassifier {
                 seen += batch.count
                 for (p, l) in zip(logits.value.argmax(axis: 1), batch.labels) where p == l { correct += 1 }
                 bar?.advance(samples: batch.count, loss: value)
+                try board?.step(loss: value, lr: optimizer.lr)
             }
             let seconds = ProcessInfo.processInfo.systemUptime - start
             trainSeconds += seconds
@@ -174,6 +176,7 @@ public enum MLPClassifier {
                                                validationLoss: evaluation.loss, validationAccuracy: confusion.accuracy,
                                                seconds: seconds)
             history.record(record)
+            try board?.epoch(record, model: model)
             if let bar {
                 bar.finish(String(format: "test loss %.4f acc %.2f%%", evaluation.loss, confusion.accuracy * 100))
             } else {
@@ -187,6 +190,7 @@ public enum MLPClassifier {
         // Files: the model (safetensors, PyTorch state_dict names), its logits on the test set
         // (for Tests/Interop/pytorch_logits.py to compare with PyTorch's), the curves, the history.
         let modelURL = out.appendingPathComponent("model.safetensors")
+        let onnxURL = out.appendingPathComponent("model.onnx")
         let logitsURL = out.appendingPathComponent("test_logits.safetensors")
         let curvesURL = out.appendingPathComponent("curves.svg")
         let historyURL = out.appendingPathComponent("history.csv")
@@ -194,15 +198,16 @@ public enum MLPClassifier {
                         "activation": "relu", "data": dataName, "epochs": String(epochs),
                         "test_accuracy": String(format: "%.4f", confusion.accuracy)]
         try SafeTensors.write(model.stateDict(), metadata: metadata, to: modelURL)
+        try exportONNX(model, inputShape: [inputSize], to: onnxURL)   // for onnxruntime, Netron, ...
         model.eval()
         let testLogits = withNoGrad { model(Variable(test.inputs)).value }
         model.train()
         try SafeTensors.write(["logits": testLogits], metadata: ["images": "test"], to: logitsURL)
         try SVGPlot.writeSideBySide([history.lossPlot(logScale: true), history.accuracyPlot()], to: curvesURL)
         try Data(history.csv().utf8).write(to: historyURL, options: .atomic)
-        log("\nwrote \(modelURL.path), \(logitsURL.path), \(curvesURL.path), \(historyURL.path)")
+        log("\nwrote \(modelURL.path), \(onnxURL.path), \(logitsURL.path), \(curvesURL.path), \(historyURL.path)")
 
         return RunResult(testAccuracy: confusion.accuracy, trainSeconds: trainSeconds, epochs: epochs,
-                         history: history, confusion: confusion, files: [modelURL, logitsURL, curvesURL, historyURL])
+                         history: history, confusion: confusion, files: [modelURL, onnxURL, logitsURL, curvesURL, historyURL])
     }
 }
