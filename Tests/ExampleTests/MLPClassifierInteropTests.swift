@@ -111,3 +111,14 @@ import Glibc
         #expect(afterTear.output.contains("torn tail") && !afterTear.output.contains("torn tail 0 bytes"))
     }
 }
+
+@Suite struct MLPClassifierTensorBoardOptionTests {
+    @Test func tensorboardFlagNamesTheLogFolder() throws {
+        var expected = Options()
+        expected.tensorboardDirectory = "runs"
+        #expect(try parseArguments(["--tensorboard", "runs"]) == .train(expected))
+        #expect(try parseArguments(["--tensorboard=runs"]) == .train(expected))
+        #expect(throws: UsageError("--tensorboard needs a value")) { try parseArguments(["--tensorboard"]) }
+        #expect(usage.contains("--tensorboard DIR"))
+    }
+}
