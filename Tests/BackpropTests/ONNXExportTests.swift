@@ -23,18 +23,34 @@ func interopScript(_ name: String) -> String {
 @Suite struct ONNXExportTests {
     static let python = pythonWith(["onnx", "onnxruntime", "safetensors", "numpy"])
 
-    /// Exports `model`, writes `inputs` and the model's evaluation-mode outputs, runs the script.
-    func checkWithONNXRuntime(_ model: any Module, inputs: Tensor) throws -> String {
+    /// Exports `model`, writes `inputs` and the model's evaluation-mode outputs (times
+    /// `1 + perturbation`), runs the script and returns its status and output.
+    func runONNXCheck(_ model: any Module, inputs: Tensor, perturbation: Double = 0) throws -> (status: Int32, output: String) {
         let folder = makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         model.eval()
-        let outputs = withNoGrad { model(Variable(inputs)) }.value
+        let outputs = withNoGrad { model(Variable(inputs)) }.value * (1 + perturbation)
         let onnx = folder.appendingPathComponent("model.onnx"), cases = folder.appendingPathComponent("cases.safetensors")
         try exportONNX(model, inputShape: Array(inputs.shape.dropFirst()), to: onnx)
         try SafeTensors.write(["input": inputs, "output": outputs], to: cases)
-        let result = try InteropPython.run(Self.python!, [interopScript("onnx_check.py"), onnx.path, cases.path])
+        return try InteropPython.run(Self.python!, [interopScript("onnx_check.py"), onnx.path, cases.path])
+    }
+
+    /// ``runONNXCheck(_:inputs:perturbation:)`` expected to pass; returns the script's report.
+    func checkWithONNXRuntime(_ model: any Module, inputs: Tensor) throws -> String {
+        let result = try runONNXCheck(model, inputs: inputs)
         #expect(result.status == 0, "onnx_check.py failed:\n\(result.output)")
         return result.output
+    }
+
+    /// The check has teeth: outputs off by 1e-4 of their scale fail it.
+    @Test(.enabled(if: ONNXExportTests.python != nil, "skipped: no Python with onnx, onnxruntime, safetensors, numpy (set BACKPROP_PYTHON)"))
+    func perturbedOutputsFailTheCheck() throws {
+        var g = SplitMix64(seed: 8)
+        let model = Sequential(Linear(inputSize: 6, outputSize: 4, generator: &g), Tanh())
+        let result = try runONNXCheck(model, inputs: Tensor.normal([16, 6], using: &g), perturbation: 1e-4)
+        #expect(result.status != 0)
+        #expect(result.output.contains("onnxruntime differs from Backprop"))
     }
 
     /// The mlp-classifier's architecture (64 → 128 → ReLU → 10) after an epoch on the digits.
@@ -49,12 +65,13 @@ func interopScript(_ name: String) -> String {
         #expect(output.contains("operators ['Gemm', 'Relu']"))
     }
 
-    /// Every exportable layer, with trained BatchNorm statistics, inputs of rank 3 (MatMul and
-    /// BatchNormalization over a length axis) and a nested Sequential.
+    /// Every exportable layer, with trained BatchNorm statistics, inputs of rank 4 and 3 (Reshape,
+    /// MatMul, BatchNormalization over a length axis) and a nested Sequential.
     @Test(.enabled(if: ONNXExportTests.python != nil, "skipped: no Python with onnx, onnxruntime, safetensors, numpy (set BACKPROP_PYTHON)"))
     func everyExportableLayerRunsInONNXRuntime() throws {
         var g = SplitMix64(seed: 5)
         let model = Sequential(
+            Flatten(startAxis: 1, endAxis: 2),                              // [batch, 2, 2, 3] → [batch, 4, 3]: Reshape
             Linear(inputSize: 3, outputSize: 5, generator: &g),           // [batch, 4, 3] → [batch, 4, 5]: MatMul + Add
             BatchNorm1d(features: 4), ELU(alpha: 0.7), Flatten(),
             Linear(inputSize: 20, outputSize: 16, generator: &g), BatchNorm1d(features: 16, affine: false),
@@ -62,7 +79,7 @@ func interopScript(_ name: String) -> String {
             LeakyReLU(negativeSlope: 0.1), Softplus(beta: 2, threshold: 1), GELU(approximate: true),
             Linear(inputSize: 16, outputSize: 16, generator: &g), Sigmoid(), Softplus(), ReLU(),
             Linear(inputSize: 16, outputSize: 10, generator: &g))
-        let inputs = Tensor.normal([64, 4, 3], std: 2, using: &g)
+        let inputs = Tensor.normal([64, 2, 2, 3], std: 2, using: &g)
         // A few training steps move the running statistics and the affine parameters away from 0 and 1.
         let optimizer = SGD(parameters: model.parameters, lr: 0.1)
         for _ in 0..<3 {
@@ -71,7 +88,7 @@ func interopScript(_ name: String) -> String {
             optimizer.step()
         }
         let output = try checkWithONNXRuntime(model, inputs: inputs)
-        for op in ["BatchNormalization", "Elu", "Erf", "Flatten", "Gemm", "LeakyRelu", "MatMul", "Sigmoid", "Softplus", "Tanh", "Where"] {
+        for op in ["BatchNormalization", "Elu", "Erf", "Flatten", "Gemm", "LeakyRelu", "MatMul", "Reshape", "Sigmoid", "Softplus", "Tanh", "Where"] {
             #expect(output.contains("'\(op)'"), "\(op) missing from the exported graph: \(output)")
         }
     }

@@ -63,6 +63,7 @@ public final class ONNXGraph {
     public let dtype: DType
     private(set) var nodes: [Node] = []
     private(set) var initializers: [(name: String, tensor: Tensor)] = []
+    private(set) var int64Initializers: [(name: String, values: [Int])] = []
     private var scope: [String] = []
     private var usedNames: Set<String> = []
 
@@ -101,7 +102,6 @@ public final class ONNXGraph {
         int64Initializers.append((full, values))
         return full
     }
-    private(set) var int64Initializers: [(name: String, values: [Int])] = []
 
     /// Exports `child` as the part of the current layer named `name` (its index in a
     /// `Sequential`, its property name in a custom module).
