@@ -93,6 +93,17 @@ func interopScript(_ name: String) -> String {
         }
     }
 
+    /// A `float64` model stays `float64` (layers whose operators onnxruntime runs in double).
+    @Test(.enabled(if: ONNXExportTests.python != nil, "skipped: no Python with onnx, onnxruntime, safetensors, numpy (set BACKPROP_PYTHON)"))
+    func float64ModelsExportInDouble() throws {
+        var g = SplitMix64(seed: 6)
+        let model = Sequential(Linear(inputSize: 5, outputSize: 8, dtype: .float64, generator: &g),
+                               BatchNorm1d(features: 8, dtype: .float64), Tanh(), Dropout(),
+                               Linear(inputSize: 8, outputSize: 3, dtype: .float64, generator: &g), Sigmoid())
+        let output = try checkWithONNXRuntime(model, inputs: Tensor.normal([20, 5], dtype: .float64, using: &g))
+        #expect(output.contains("elem_type 11"))
+    }
+
     /// A module without an ONNX form is named by its path and type; a wrong input shape by the layer.
     @Test func unsupportedLayersAndShapesAreNamed() {
         final class Doubler: Module {

@@ -51,7 +51,8 @@ def main():
         if part.shape != want.shape or not np.allclose(part, want, rtol=1e-5, atol=1e-6 * scale):
             fail(f"batch of {len(rows)} rows gives different values (is the batch axis dynamic?)")
     nodes = sorted({n.op_type for n in model.graph.node})
-    print(f"onnx_check.py: ok: checker passed (opset {opset}, ir {model.ir_version}), "
+    elem_type = model.graph.input[0].type.tensor_type.elem_type
+    print(f"onnx_check.py: ok: checker passed (opset {opset}, ir {model.ir_version}, elem_type {elem_type}), "
           f"max relative difference {error:.2e} over {x.shape[0]} rows, operators {nodes}")
 
 

@@ -10,19 +10,22 @@ import Foundation
 /// ```
 /// - Parameters:
 ///   - inputShape: the shape of one example, without the batch axis.
+///   - dtype: the element type of the graph; `nil` keeps the model's. onnxruntime's CPU
+///     provider has no `float64` kernels for `Elu`, `Erf` (GELU) and `Softplus`: export a
+///     `float64` model that uses them with `dtype: .float32`.
 /// - Throws: ``ONNXExportError`` naming the first layer that has no ONNX form (see
 ///   ``ONNXExportable``) or that does not accept the input's shape; a file error if writing fails.
-public func exportONNX(_ model: any Module, inputShape: [Int], to url: URL) throws {
-    let bytes = try onnxModelBytes(model, inputShape: inputShape)
+public func exportONNX(_ model: any Module, inputShape: [Int], dtype: DType? = nil, to url: URL) throws {
+    let bytes = try onnxModelBytes(model, inputShape: inputShape, dtype: dtype)
     try AtomicFileWriter.write(to: url) { sink in try bytes.withUnsafeBytes(sink) }
 }
 
-/// The bytes of the ONNX `ModelProto` that ``exportONNX(_:inputShape:to:)`` writes.
-func onnxModelBytes(_ model: any Module, inputShape: [Int]) throws -> [UInt8] {
+/// The bytes of the ONNX `ModelProto` that ``exportONNX(_:inputShape:dtype:to:)`` writes.
+func onnxModelBytes(_ model: any Module, inputShape: [Int], dtype: DType? = nil) throws -> [UInt8] {
     if let bad = inputShape.first(where: { $0 <= 0 }) {
         throw ONNXExportError(layer: "", "inputShape \(inputShape) has a non-positive size \(bad)")
     }
-    let graph = ONNXGraph(dtype: model.parameters.first?.dtype ?? .float32)
+    let graph = ONNXGraph(dtype: dtype ?? model.parameters.first?.dtype ?? .float32)
     let input = ONNXValue(name: "input", shape: [nil] + inputShape.map { $0 })
     let result: ONNXValue
     if let exportable = model as? any ONNXExportable {
