@@ -65,7 +65,7 @@ public final class ONNXGraph {
     private(set) var initializers: [(name: String, tensor: Tensor)] = []
     private(set) var int64Initializers: [(name: String, values: [Int])] = []
     private var scope: [String] = []
-    private var usedNames: Set<String> = []
+    private var usedNames: Set<String> = ["input", "output"]   // the graph's own input and output
 
     init(dtype: DType) { self.dtype = dtype }
 
