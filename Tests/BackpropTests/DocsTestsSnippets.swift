@@ -137,8 +137,8 @@ struct DocsSnippetTests {
         }
     }
 
-    @Test("docs/interop.md:15") func docs_interop_md_line15() throws {
-        try DocOutput.run("docs_interop_md_line15") {
+    @Test("docs/interop.md:18") func docs_interop_md_line18() throws {
+        try DocOutput.run("docs_interop_md_line18") {
             var generator = SplitMix64(seed: 1)
             let model = Sequential(Linear(inputSize: 64, outputSize: 128, generator: &generator), ReLU(),
                                    Dropout(p: 0.2), Linear(inputSize: 128, outputSize: 10, generator: &generator))
@@ -148,8 +148,8 @@ struct DocsSnippetTests {
         }
     }
 
-    @Test("docs/interop.md:55") func docs_interop_md_line55() throws {
-        try DocOutput.run("docs_interop_md_line55") {
+    @Test("docs/interop.md:58") func docs_interop_md_line58() throws {
+        try DocOutput.run("docs_interop_md_line58") {
             /// `y = x · factor`.
             final class Scale: Module, ONNXExportable {
                 let factor: Double
@@ -170,8 +170,8 @@ struct DocsSnippetTests {
         }
     }
 
-    @Test("docs/interop.md:86") func docs_interop_md_line86() throws {
-        try DocOutput.run("docs_interop_md_line86") {
+    @Test("docs/interop.md:89") func docs_interop_md_line89() throws {
+        try DocOutput.run("docs_interop_md_line89") {
             var generator = SplitMix64(seed: 1)
             let net = Sequential(Linear(inputSize: 2, outputSize: 8, generator: &generator), Tanh(),
                                  Linear(inputSize: 8, outputSize: 1, generator: &generator))

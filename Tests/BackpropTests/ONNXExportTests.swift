@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import Backprop
+import Backprop
+@testable import BackpropTensor
+@testable import BackpropAutograd
+@testable import BackpropNN
+@testable import BackpropData
+@testable import BackpropTraining
 
 /// A Python that can import all of `modules`: `$BACKPROP_PYTHON` when set (and only it), else
 /// `python3` on the PATH; `nil` when none can.

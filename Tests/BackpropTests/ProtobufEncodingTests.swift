@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import Backprop
+import Backprop
+@testable import BackpropTensor
+@testable import BackpropAutograd
+@testable import BackpropNN
+@testable import BackpropData
+@testable import BackpropTraining
 
 /// The hand-written protobuf, CRC32C and TFRecord encoders against independent truth: the
 /// CRC32C check values of RFC 3720 and the bytes the official Python protobuf classes (onnx,

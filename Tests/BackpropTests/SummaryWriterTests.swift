@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import Backprop
+import Backprop
+@testable import BackpropTensor
+@testable import BackpropAutograd
+@testable import BackpropNN
+@testable import BackpropData
+@testable import BackpropTraining
 
 /// Event files read back by TensorBoard's own reader (Tests/Interop/tensorboard_check.py).
 @Suite struct SummaryWriterTests {
