@@ -53,7 +53,7 @@ func interopScript(_ name: String) -> String {
     func perturbedOutputsFailTheCheck() throws {
         var g = SplitMix64(seed: 8)
         let model = Sequential(Linear(inputSize: 6, outputSize: 4, generator: &g), Tanh())
-        let result = try runONNXCheck(model, inputs: Tensor.normal([16, 6], using: &g), perturbation: 1e-4)
+        let result = try runONNXCheck(model, inputs: Tensor.normal([16, 6], generator: &g), perturbation: 1e-4)
         #expect(result.status != 0)
         #expect(result.output.contains("onnxruntime differs from Backprop"))
     }
@@ -84,7 +84,7 @@ func interopScript(_ name: String) -> String {
             LeakyReLU(negativeSlope: 0.1), Softplus(beta: 2, threshold: 1), GELU(approximate: true),
             Linear(inputSize: 16, outputSize: 16, generator: &g), Sigmoid(), Softplus(), ReLU(),
             Linear(inputSize: 16, outputSize: 10, generator: &g))
-        let inputs = Tensor.normal([64, 2, 2, 3], std: 2, using: &g)
+        let inputs = Tensor.normal([64, 2, 2, 3], std: 2, generator: &g)
         // A few training steps move the running statistics and the affine parameters away from 0 and 1.
         let optimizer = SGD(parameters: model.parameters, lr: 0.1)
         for _ in 0..<3 {
@@ -105,7 +105,7 @@ func interopScript(_ name: String) -> String {
         let model = Sequential(Linear(inputSize: 5, outputSize: 8, dtype: .float64, generator: &g),
                                BatchNorm1d(features: 8, dtype: .float64), Tanh(), Dropout(),
                                Linear(inputSize: 8, outputSize: 3, dtype: .float64, generator: &g), Sigmoid())
-        let output = try checkWithONNXRuntime(model, inputs: Tensor.normal([20, 5], dtype: .float64, using: &g))
+        let output = try checkWithONNXRuntime(model, inputs: Tensor.normal([20, 5], dtype: .float64, generator: &g))
         #expect(output.contains("elem_type 11"))
     }
 

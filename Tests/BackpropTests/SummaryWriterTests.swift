@@ -30,7 +30,7 @@ import Backprop
 
         var g = SplitMix64(seed: 3)
         let model = Sequential(Linear(inputSize: 5, outputSize: 7, generator: &g), Tanh(), Linear(inputSize: 7, outputSize: 2, generator: &g))
-        (model(Variable(Tensor.normal([6, 5], using: &g))).squared()).mean().backward()
+        (model(Variable(Tensor.normal([6, 5], generator: &g))).squared()).mean().backward()
         for step in [1, 2] {
             let values = Tensor((0..<200).map { Float(sin(Double($0 * step)) * 3 + Double($0 % 7)) }, shape: [10, 20])
             try writer.addHistogram("activations", values, step: step)
