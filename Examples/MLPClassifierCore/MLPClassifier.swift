@@ -48,11 +48,9 @@ public enum MLPClassifier {
             return (train, test, "IDX files in \(path)")
         case .csv(let path, let labelColumn):
             guard fileManager.fileExists(atPath: path) else { throw UsageError("--csv: no such file: \(path)") }
-            let all = try CSV.load(URL(fileURLWithPath: path), labelColumn: labelColumn)
+            let url = URL(fileURLWithPath: path)
+            let all = try Int(labelColumn).map { try CSV.load(url, labelColumn: $0) } ?? CSV.load(url, labelColumn: labelColumn)
             guard all.count >= 5 else { throw UsageError("--csv: \(path) has only \(all.count) rows; need at least 5") }
-            if let negative = all.labels.first(where: { $0 < 0 }) {
-                throw UsageError("--csv: labels must be class numbers 0, 1, 2, ...; found \(negative)")
-            }
             // A fixed random fifth is the test set; features are standardised with the training statistics.
             let (train, test) = trainValidationSplit(all, validationFraction: 0.2, seed: seed)
             let standardizer = Standardizer(fitting: train.inputs)
@@ -122,7 +120,7 @@ public enum MLPClassifier {
         guard classCount >= 2 else { throw UsageError("the data has \(classCount) class; a classifier needs at least 2") }
         let inputSize = train.inputs.shape[1]
         let hidden = options.resolvedHidden, epochs = options.resolvedEpochs
-        let batchSize = options.resolvedBatchSize, lr = options.resolvedLearningRate
+        let batchSize = options.resolvedBatchSize(trainingExamples: train.count), lr = options.resolvedLearningRate
 
         // Fail before training, not after, if the output folder cannot be made.
         let out = URL(fileURLWithPath: options.outputDirectory)
@@ -134,7 +132,7 @@ public enum MLPClassifier {
 
         let model = makeModel(inputSize: inputSize, hidden: hidden, classes: classCount, seed: options.seed)
         let optimizer = makeOptimizer(options.optimizer, parameters: model.parameters, learningRate: lr)
-        let scheduler = options.cosineSchedule ? CosineAnnealingLR(optimizer, maxEpochs: epochs) : nil
+        let scheduler = options.cosineSchedule ? CosineAnnealingLR(optimizer, tMax: epochs) : nil
         let loader = DataLoader(train, batchSize: batchSize, shuffle: true, seed: options.seed &+ 1)
 
         log("data: \(dataName): \(train.count) training and \(test.count) test examples, \(inputSize) features, \(classCount) classes")
@@ -171,6 +169,7 @@ public enum MLPClassifier {
 
             let evaluation = evaluate(model, on: test, classCount: classCount)
             confusion = evaluation.confusion
+            confusion.classNames = train.classNames
             let record = TrainingHistory.Epoch(epoch: epoch, trainLoss: lossSum / Double(max(1, seen)),
                                                trainAccuracy: Double(correct) / Double(max(1, seen)),
                                                validationLoss: evaluation.loss, validationAccuracy: confusion.accuracy,
@@ -196,7 +195,9 @@ public enum MLPClassifier {
         let historyURL = out.appendingPathComponent("history.csv")
         let metadata = ["architecture": ([inputSize] + hidden + [classCount]).map(String.init).joined(separator: "-"),
                         "activation": "relu", "data": dataName, "epochs": String(epochs),
-                        "test_accuracy": String(format: "%.4f", confusion.accuracy)]
+                        "test_accuracy": String(format: "%.4f", confusion.accuracy),
+                        // The class of each output, when the labels were names (a JSON array).
+                        "classes": String(decoding: try JSONEncoder().encode(train.classNames), as: UTF8.self)]
         try SafeTensors.write(model.stateDict(), metadata: metadata, to: modelURL)
         try exportONNX(model, inputShape: [inputSize], to: onnxURL)   // for onnxruntime, Netron, ...
         model.eval()
