@@ -17,7 +17,7 @@ final class TensorBoardLog {
             throw UsageError("--tensorboard: \(error)")
         }
         try writer.addText("settings", "optimizer \(options.optimizer.rawValue), lr \(options.resolvedLearningRate), "
-                           + "batch \(options.resolvedBatchSize), hidden \(options.resolvedHidden), seed \(options.seed)", step: 0)
+                           + "hidden \(options.resolvedHidden), seed \(options.seed)", step: 0)
         log("tensorboard: logging to \(writer.logDirectory.path) (watch with: tensorboard --logdir \(directory))")
     }
 
