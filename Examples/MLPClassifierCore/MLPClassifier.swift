@@ -141,6 +141,7 @@ public enum MLPClassifier {
         log("training: \(options.optimizer.rawValue) lr \(lr)\(options.cosineSchedule ? " (cosine-annealed to 0)" : ""), "
             + "batch \(batchSize), \(epochs) epochs, seed \(options.seed), \(Threading.threadCount) threads")
 
+        let board = try options.tensorboardDirectory.map { try TensorBoardLog(under: $0, options: options, log: log) }
         var history = TrainingHistory(validationName: "test")
         var trainSeconds = 0.0
         var confusion = ConfusionMatrix(classCount: classCount)
@@ -148,7 +149,9 @@ public enum MLPClassifier {
             let bar = options.showProgress
                 ? ProgressBar(total: loader.batchCount, label: "epoch \(epoch)/\(epochs)", plainLines: 4) : nil
             let start = ProcessInfo.processInfo.systemUptime
-            let (trainLoss, trainAccuracy) = trainEpoch(model, optimizer, loader, progress: bar)
+            let (trainLoss, trainAccuracy) = try trainEpoch(model, optimizer, loader, progress: bar) { loss in
+                try board?.step(loss: loss, lr: optimizer.lr)
+            }
             let seconds = ProcessInfo.processInfo.systemUptime - start
             trainSeconds += seconds
             scheduler?.step()
@@ -160,6 +163,7 @@ public enum MLPClassifier {
                                                validationLoss: evaluation.loss, validationAccuracy: confusion.accuracy,
                                                seconds: seconds)
             history.record(record)
+            try board?.epoch(record, model: model)
             if let bar {
                 bar.finish(String(format: "test loss %.4f acc %.2f%%", evaluation.loss, confusion.accuracy * 100))
             } else {
@@ -183,7 +187,8 @@ public enum MLPClassifier {
     /// One pass over the training set, the lesson's loop: forward, loss, zero the gradients,
     /// backward, step. Returns the mean loss and the accuracy over the examples seen.
     public static func trainEpoch(_ model: any Module, _ optimizer: any Optimizer, _ loader: DataLoader,
-                                  progress bar: ProgressBar? = nil) -> (loss: Double, accuracy: Double) {
+                                  progress bar: ProgressBar? = nil,
+                                  afterStep: (Double) throws -> Void = { _ in }) rethrows -> (loss: Double, accuracy: Double) {
         var lossSum = 0.0, seen = 0, correct = 0
         for batch in loader {
             let logits = model(Variable(batch.inputs))
@@ -196,6 +201,7 @@ public enum MLPClassifier {
             seen += batch.count
             for (p, l) in zip(logits.value.argmax(axis: 1), batch.labels) where p == l { correct += 1 }
             bar?.advance(samples: batch.count, loss: value)
+            try afterStep(value)
         }
         return (lossSum / Double(max(1, seen)), Double(correct) / Double(max(1, seen)))
     }
@@ -206,16 +212,18 @@ public enum MLPClassifier {
         // Files: the model (safetensors, PyTorch state_dict names), its logits on the test set
         // (for Tests/Interop/pytorch_logits.py to compare with PyTorch's), the curves, the history.
         let modelURL = out.appendingPathComponent("model.safetensors")
+        let onnxURL = out.appendingPathComponent("model.onnx")
         let logitsURL = out.appendingPathComponent("test_logits.safetensors")
         let curvesURL = out.appendingPathComponent("curves.svg")
         let historyURL = out.appendingPathComponent("history.csv")
         try SafeTensors.write(model.stateDict(), metadata: metadata, to: modelURL)
+        try exportONNX(model, inputShape: [test.inputs.shape[1]], to: onnxURL)   // for onnxruntime, Netron, ...
         model.eval()
         let testLogits = withNoGrad { model(Variable(test.inputs)).value }
         model.train()
         try SafeTensors.write(["logits": testLogits], metadata: ["images": "test"], to: logitsURL)
         try SVGPlot.writeSideBySide([history.lossPlot(logScale: true), history.accuracyPlot()], to: curvesURL)
         try Data(history.csv().utf8).write(to: historyURL, options: .atomic)
-        return [modelURL, logitsURL, curvesURL, historyURL]
+        return [modelURL, onnxURL, logitsURL, curvesURL, historyURL]
     }
 }

@@ -66,6 +66,8 @@ public struct Options: Equatable, Sendable {
     public var outputDirectory = "out/mlp-classifier"
     /// Whether to draw a progress bar (off with `--no-progress`: one line per epoch instead).
     public var showProgress = true
+    /// Where to write TensorBoard logs, one run folder per run (`--tensorboard`); `nil`: none.
+    public var tensorboardDirectory: String?
 
     /// The defaults: the bundled digits, Adam, cosine schedule, seed 1.
     public init() {}
@@ -119,8 +121,10 @@ public let usage = """
       --threads N             threads for the kernels (default: all cores)
 
     OUTPUT
-      --out DIR               where to write model.safetensors, test_logits.safetensors, curves.svg, history.csv
+      --out DIR               where to write model.safetensors, model.onnx, test_logits.safetensors, curves.svg, history.csv
                               (default out/mlp-classifier, which git ignores)
+      --tensorboard DIR       log losses, accuracies, learning rate and weight/gradient histograms
+                              into a new run folder under DIR (watch: tensorboard --logdir DIR)
       --no-progress           no progress bar
       --help                  show this text
 
@@ -200,6 +204,8 @@ public func parseArguments(_ arguments: [String]) throws(UsageError) -> Command 
             options.threads = try positiveInt(try value(for: flag, inline: inline), flag)
         case "--out":
             options.outputDirectory = try value(for: flag, inline: inline)
+        case "--tensorboard":
+            options.tensorboardDirectory = try value(for: flag, inline: inline)
         case "--no-schedule":
             options.cosineSchedule = false
         case "--no-progress":

@@ -236,6 +236,63 @@ struct DocsSnippetTests {
         }
     }
 
+    @Test("docs/interop.md:18") func docs_interop_md_line18() throws {
+        try DocOutput.run("docs_interop_md_line18") {
+            var generator = SplitMix64(seed: 1)
+            let model = Sequential(Linear(inputSize: 64, outputSize: 128, generator: &generator), ReLU(),
+                                   Dropout(p: 0.2), Linear(inputSize: 128, outputSize: 10, generator: &generator))
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("digits.onnx")
+            try exportONNX(model, inputShape: [64], to: file)
+            _ = DocOutput.take()
+        }
+    }
+
+    @Test("docs/interop.md:58") func docs_interop_md_line58() throws {
+        try DocOutput.run("docs_interop_md_line58") {
+            /// `y = x · factor`.
+            final class Scale: Module, ONNXExportable {
+                let factor: Double
+                var isTraining = true
+                init(factor: Double) { self.factor = factor }
+                func callAsFunction(_ input: Variable) -> Variable { input * factor }
+                var namedParameters: [(name: String, parameter: Variable)] { [] }
+
+                func exportONNX(_ input: ONNXValue, into graph: ONNXGraph) throws -> ONNXValue {
+                    let factor = graph.constant([factor], shape: [])      // an initializer in the model's dtype
+                    return ONNXValue(name: graph.node("Mul", [input.name, factor]), shape: input.shape)
+                }
+            }
+            var g = SplitMix64(seed: 2)
+            let scaled = Sequential(Linear(inputSize: 3, outputSize: 2, generator: &g), Scale(factor: 0.5))
+            try exportONNX(scaled, inputShape: [3], to: FileManager.default.temporaryDirectory.appendingPathComponent("scaled.onnx"))
+            _ = DocOutput.take()
+        }
+    }
+
+    @Test("docs/interop.md:89") func docs_interop_md_line89() throws {
+        try DocOutput.run("docs_interop_md_line89") {
+            var generator = SplitMix64(seed: 1)
+            let net = Sequential(Linear(inputSize: 2, outputSize: 8, generator: &generator), Tanh(),
+                                 Linear(inputSize: 8, outputSize: 1, generator: &generator))
+            let optimizer = Adam(parameters: net.parameters, lr: 0.01)
+            let logs = FileManager.default.temporaryDirectory.appendingPathComponent("runs")
+            let writer = try SummaryWriter(logDirectory: logs.appendingPathComponent("adam-lr0.01"))
+            try writer.addText("settings", "Adam, lr 0.01, 2-8-1 tanh", step: 0)
+            let x = Variable(Tensor([0, 0, 0, 1, 1, 0, 1, 1] as [Float], shape: [4, 2]))
+            let y = Variable(Tensor([0, 1, 1, 0] as [Float], shape: [4, 1]))
+            for step in 1...100 {
+                let loss = mseLoss(net(x), y)
+                optimizer.zeroGrad()
+                loss.backward()
+                optimizer.step()
+                try writer.addScalar("loss", loss.item(as: Double.self), step: step)
+                if step % 25 == 0 { try writer.addHistograms(of: net, step: step) }   // weights/… and gradients/…
+            }
+            writer.close()
+            _ = DocOutput.take()
+        }
+    }
+
     @Test("docs/tutorial/01-loss-functions.md:23") func docs_tutorial_01_loss_functions_md_line23() throws {
         DocOutput.run("docs_tutorial_01_loss_functions_md_line23") {
             let prediction = Variable(Tensor([2.5, 0.0, 2.0] as [Double], shape: [3]), requiresGrad: true)
