@@ -4,7 +4,8 @@
 # workload, ROUNDS times, then prints ratios ours / peer (medians over everything measured;
 # < 1 means Backprop is faster).
 #
-#   bash scripts/bench-compare.sh [ROUNDS] [W1 W2 W3]     (from the project root)
+#   bash scripts/bench-compare.sh [ROUNDS] [W1 W2 W3 W7]  (from the project root; W7 takes
+#                                                          minutes per side and thread count)
 #
 # Environment: PEERS_VENV (default /tmp/peers-venv), OUT (default /tmp/bench-compare),
 # W3_MAX (largest W3 size for both sides, default 1024; 4096 takes minutes per side),
@@ -60,12 +61,14 @@ for round in $(seq 1 "$ROUNDS"); do
           peer "${NOENV[@]}" "$PY" "$P/w1_mnist_numpy.py" --threads "$THREADS" --runs 1 ;;
       W2) peer "$PY" "$P/w2_tiny_torch.py" --threads "$W2_THREADS" --repeats 5
           peer "${NOENV[@]}" "$PY" "$P/w2_tiny_numpy.py" --repeats 5 ;;
+      W7) peer "$PY" "$P/w7_cnn_torch.py" --threads "$THREADS" --runs 1 ;;
       W3) peer "${NOENV[@]}" "$PY" "$P/w3_sgemm_numpy.py" --threads "$THREADS"
           peer "$PY" "$P/w3_sgemm_torch.py" --threads "$THREADS" ;;
     esac
     echo "== round $round $w: Backprop ($(date +%T))" >&2
     case $w in
       W1) "$OURS" W1 W5 --threads "$THREADS" --runs 1 --mnist "$MNIST" --json "$OUT/ours.jsonl" > "$OUT/ours-$round-$w.txt" ;;
+      W7) "$OURS" W7 --threads "$THREADS" --runs 1 --mnist "$MNIST" --json "$OUT/ours.jsonl" > "$OUT/ours-$round-$w.txt" ;;
       W2) "$OURS" W2 --threads "$W2_THREADS" --json "$OUT/ours.jsonl" > "$OUT/ours-$round-$w.txt" ;;
       W3) "$OURS" W3 --threads "$THREADS" --w3-max "$W3_MAX" --json "$OUT/ours.jsonl" > "$OUT/ours-$round-$w.txt" ;;
     esac

@@ -1,11 +1,12 @@
 // Backprop's side of the benchmark workloads in ../shared/bench/WORKLOADS.md.
 //
-//   swift run -c release benchmarks [W1 W2 W3 W5 W6 ...] [--threads 1,2] [--runs N] [--repeats N]
+//   swift run -c release benchmarks [W1 W2 W3 W5 W6 W7 ...] [--threads 1,2] [--runs N] [--repeats N]
 //                                   [--w3-max SIZE] [--json FILE] [--mnist DIR] [--w6-epochs N]
 //
 // W5 (inference) runs on the network W1 trained, so asking for W5 runs W1. W6 (memory, not in
 // WORKLOADS.md) trains W1's network for --w6-epochs epochs (default 20) and reports the
-// resident memory after each: it must stay flat. Each workload
+// resident memory after each: it must stay flat. W7 (CNN) trains 2 epochs per thread count and
+// times inference (see W7.swift). Each workload
 // prints its progress, then a summary table; --json appends one JSON line per workload in the
 // peers' format (shared/bench/peers/common.py), plus check values and peak RSS.
 import Backprop
@@ -33,10 +34,10 @@ while let a = arguments.next() {
     case "--mnist": mnistDirectory = value()
     case "--w6-epochs": w6Epochs = Int(value())!
     case "-h", "--help":
-        print("usage: benchmarks [W1 W2 W3 W5 W6 ...] [--threads 1,2] [--runs N] [--repeats N] [--w3-max SIZE] [--json FILE] [--mnist DIR] [--w6-epochs N]")
+        print("usage: benchmarks [W1 W2 W3 W5 W6 W7 ...] [--threads 1,2] [--runs N] [--repeats N] [--w3-max SIZE] [--json FILE] [--mnist DIR] [--w6-epochs N]")
         exit(0)
     default:
-        guard ["W1", "W2", "W3", "W5", "W6"].contains(a.uppercased()) else { fatalError("benchmarks: unknown argument \(a)") }
+        guard ["W1", "W2", "W3", "W5", "W6", "W7"].contains(a.uppercased()) else { fatalError("benchmarks: unknown argument \(a)") }
         wanted.append(a.uppercased())
     }
 }
@@ -83,6 +84,20 @@ if wanted.contains("W6") {
     records.append(r)
     let peaks = r["peak_rss_mib_per_epoch"] as! [Double]
     table.append(("W6 peak RSS per epoch (MiB)", "\(Threading.threadCount)", "epoch 1: \(fmt(peaks.first ?? 0, 1)), 2: \(fmt(peaks.count > 1 ? peaks[1] : 0, 1)), \(peaks.count): \(fmt(peaks.last ?? 0, 1)); growth after epoch 2: \(fmt(r["peak_growth_after_epoch2_mib"] as! Double, 1))"))
+}
+if wanted.contains("W7") {
+    let data: MNISTData
+    do { data = try MNISTData.load(directory: mnistDirectory) } catch { fatalError("benchmarks: \(error)") }
+    let r = runW7(data, threads: threads, runs: runs, inferenceRepeats: repeats)
+    records.append(r)
+    for t in threads {
+        let e = (r["results"] as! [String: Any])[String(t)] as! [String: Any]
+        let s = e["epoch_seconds"] as! [String: Any], i = e["infer_10k_batch1000_s"] as! [String: Any]
+        let losses = (e["epoch_loss"] as! [[Double]])[0]
+        table.append(("W7 epoch 2 (s)", String(t), "\(fmt(s["median"] as! Double)) [\(fmt(s["min"] as! Double)), \(fmt(s["max"] as! Double))]  first-batch loss \(fmt((e["first_batch_loss"] as! [Double])[0], 6)) epoch-1 loss \(fmt(losses[0], 6)) test acc \((e["test_acc"] as! [Double]).map { fmt($0, 4) })"))
+        table.append(("W7 10k inference, batches of 1000 (ms)", String(t), "\(fmt(i["median"] as! Double * 1e3, 1)) [\(fmt(i["min"] as! Double * 1e3, 1)), \(fmt(i["max"] as! Double * 1e3, 1))]"))
+    }
+    table.append(("W7 peak RSS (MiB)", "-", fmt(peakRSSMiB(), 1)))
 }
 if wanted.contains("W3") {
     let r = runW3(threads: threads, maxSize: w3Max)

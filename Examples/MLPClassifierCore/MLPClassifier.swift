@@ -124,85 +124,12 @@ public enum MLPClassifier {
         let hidden = options.resolvedHidden, epochs = options.resolvedEpochs
         let batchSize = options.resolvedBatchSize, lr = options.resolvedLearningRate
 
-        // Fail before training, not after, if the output folder cannot be made.
-        let out = URL(fileURLWithPath: options.outputDirectory)
-        do {
-            try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-        } catch {
-            throw UsageError("--out: cannot create the folder \(out.path): \(error.localizedDescription)")
-        }
-
         let model = makeModel(inputSize: inputSize, hidden: hidden, classes: classCount, seed: options.seed)
-        let optimizer = makeOptimizer(options.optimizer, parameters: model.parameters, learningRate: lr)
-        let scheduler = options.cosineSchedule ? CosineAnnealingLR(optimizer, maxEpochs: epochs) : nil
-        let loader = DataLoader(train, batchSize: batchSize, shuffle: true, seed: options.seed &+ 1)
-
+        let architecture = ([inputSize] + hidden + [classCount]).map(String.init).joined(separator: "-")
         log("data: \(dataName): \(train.count) training and \(test.count) test examples, \(inputSize) features, \(classCount) classes")
-        log("model: " + ([inputSize] + hidden + [classCount]).map(String.init).joined(separator: "-")
-            + " MLP with ReLU, \(model.parameterCount) parameters")
-        log("training: \(options.optimizer.rawValue) lr \(lr)\(options.cosineSchedule ? " (cosine-annealed to 0)" : ""), "
-            + "batch \(batchSize), \(epochs) epochs, seed \(options.seed), \(Threading.threadCount) threads")
-
-        var history = TrainingHistory(validationName: "test")
-        var trainSeconds = 0.0
-        var confusion = ConfusionMatrix(classCount: classCount)
-        for epoch in 1...epochs {
-            let bar = options.showProgress
-                ? ProgressBar(total: loader.batchCount, label: "epoch \(epoch)/\(epochs)", plainLines: 4) : nil
-            var lossSum = 0.0, seen = 0, correct = 0
-            let start = ProcessInfo.processInfo.systemUptime
-            for batch in loader {
-                let logits = model(Variable(batch.inputs))
-                let loss = crossEntropy(logits, classes: batch.labels)
-                optimizer.zeroGrad()
-                loss.backward()
-                optimizer.step()
-                let value = loss.item(as: Double.self)
-                lossSum += value * Double(batch.count)
-                seen += batch.count
-                for (p, l) in zip(logits.value.argmax(axis: 1), batch.labels) where p == l { correct += 1 }
-                bar?.advance(samples: batch.count, loss: value)
-            }
-            let seconds = ProcessInfo.processInfo.systemUptime - start
-            trainSeconds += seconds
-            scheduler?.step()
-
-            let evaluation = evaluate(model, on: test, classCount: classCount)
-            confusion = evaluation.confusion
-            let record = TrainingHistory.Epoch(epoch: epoch, trainLoss: lossSum / Double(max(1, seen)),
-                                               trainAccuracy: Double(correct) / Double(max(1, seen)),
-                                               validationLoss: evaluation.loss, validationAccuracy: confusion.accuracy,
-                                               seconds: seconds)
-            history.record(record)
-            if let bar {
-                bar.finish(String(format: "test loss %.4f acc %.2f%%", evaluation.loss, confusion.accuracy * 100))
-            } else {
-                log(history.summary(of: record))
-            }
-        }
-
-        log("\nconfusion matrix on the test set (rows: true class, columns: predicted):")
-        log(confusion.description)
-
-        // Files: the model (safetensors, PyTorch state_dict names), its logits on the test set
-        // (for Tests/Interop/pytorch_logits.py to compare with PyTorch's), the curves, the history.
-        let modelURL = out.appendingPathComponent("model.safetensors")
-        let logitsURL = out.appendingPathComponent("test_logits.safetensors")
-        let curvesURL = out.appendingPathComponent("curves.svg")
-        let historyURL = out.appendingPathComponent("history.csv")
-        let metadata = ["architecture": ([inputSize] + hidden + [classCount]).map(String.init).joined(separator: "-"),
-                        "activation": "relu", "data": dataName, "epochs": String(epochs),
-                        "test_accuracy": String(format: "%.4f", confusion.accuracy)]
-        try SafeTensors.write(model.stateDict(), metadata: metadata, to: modelURL)
-        model.eval()
-        let testLogits = withNoGrad { model(Variable(test.inputs)).value }
-        model.train()
-        try SafeTensors.write(["logits": testLogits], metadata: ["images": "test"], to: logitsURL)
-        try SVGPlot.writeSideBySide([history.lossPlot(logScale: true), history.accuracyPlot()], to: curvesURL)
-        try Data(history.csv().utf8).write(to: historyURL, options: .atomic)
-        log("\nwrote \(modelURL.path), \(logitsURL.path), \(curvesURL.path), \(historyURL.path)")
-
-        return RunResult(testAccuracy: confusion.accuracy, trainSeconds: trainSeconds, epochs: epochs,
-                         history: history, confusion: confusion, files: [modelURL, logitsURL, curvesURL, historyURL])
+        log("model: \(architecture) MLP with ReLU, \(model.parameterCount) parameters")
+        let plan = TrainingPlan(epochs: epochs, batchSize: batchSize, learningRate: lr, classCount: classCount,
+                                metadata: ["architecture": architecture, "activation": "relu", "data": dataName])
+        return try ClassifierTraining.run(model, train: train, test: test, plan: plan, options: options, log: log)
     }
 }
