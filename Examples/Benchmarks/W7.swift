@@ -36,21 +36,11 @@ func trainW7(_ data: MNISTData, epochs: Int = 2) -> W7Run {
     let loader = DataLoader(data.train, batchSize: 64, shuffle: true, seed: 72)
     var run = W7Run(model: model)
     for _ in 0..<epochs {
-        var batches = loader.makeIterator()      // draws this epoch's shuffle (not timed)
-        var lossSum = 0.0
-        let c0 = cpuTime(), t0 = now()
-        while let b = batches.next() {
-            let loss = crossEntropy(model(Variable(b.inputs.reshaped([-1, 1, 28, 28]))), classes: b.labels)
-            optimizer.zeroGrad()
-            loss.backward()
-            optimizer.step()
-            let value = Double(loss.item(as: Float.self))
-            if run.epochLoss.isEmpty && lossSum == 0 { run.firstLoss = value }
-            lossSum += value * Double(b.labels.count)
-        }
-        run.epochSeconds.append(now() - t0)
-        run.epochCPU.append(cpuTime() - c0)
-        run.epochLoss.append(lossSum / Double(data.train.count))
+        let epoch = timedEpoch(model, optimizer, loader, imageShape: [1, 28, 28])
+        if run.epochLoss.isEmpty { run.firstLoss = epoch.firstLoss }
+        run.epochSeconds.append(epoch.seconds)
+        run.epochCPU.append(epoch.cpu)
+        run.epochLoss.append(epoch.lossSum / Double(data.train.count))
     }
     let predicted = w7Predictions(model, data.test.inputs)
     run.testAccuracy = Double(zip(predicted, data.test.labels).filter { $0 == $1 }.count) / Double(data.test.count)

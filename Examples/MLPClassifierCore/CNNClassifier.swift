@@ -87,7 +87,16 @@ public enum CNNClassifier {
         log("model: \(architecture) CNN with ReLU, \(model.parameterCount) parameters")
         let plan = TrainingPlan(epochs: options.epochs ?? (digits ? 30 : 5), batchSize: options.batchSize ?? (digits ? 32 : 64),
                                 learningRate: options.resolvedLearningRate, classCount: classCount,
-                                metadata: ["architecture": architecture, "activation": "relu", "data": dataName])
+                                metadata: ["architecture": architecture, "activation": "relu", "data": dataName,
+                                           "torch_modules": torchModules(kernel: kernel, features: 32 * (side / 4) * (side / 4),
+                                                                         hidden: hidden, classes: classCount)])
         return try ClassifierTraining.run(model, train: train, test: test, plan: plan, options: options, log: log)
+    }
+
+    /// The same network as PyTorch modules, saved in the model's metadata so that
+    /// Tests/Interop/pytorch_logits.py can rebuild it as an `nn.Sequential` and load the file.
+    static func torchModules(kernel: Int, features: Int, hidden: Int, classes: Int) -> String {
+        let conv = { (i: Int, o: Int) in "Conv2d(\(i), \(o), \(kernel), padding=\(kernel / 2)), ReLU(), MaxPool2d(2)" }
+        return "\(conv(1, 16)), \(conv(16, 32)), Flatten(), Linear(\(features), \(hidden)), ReLU(), Linear(\(hidden), \(classes))"
     }
 }
