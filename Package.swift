@@ -18,10 +18,20 @@ let package = Package(
         // Small C kernels (matrix multiply) compiled with per-function CPU targets and a
         // runtime CPU check, so a plain `swift build -c release` reaches AVX-512 without flags.
         .target(name: "CBackpropKernels"),
+        // The layers of the framework, each a module that sees only the ones below it:
+        // values <- autograd <- nn <- data <- training. `Backprop` re-exports them all.
         .target(
-            name: "Backprop",
+            name: "BackpropTensor",
             dependencies: ["CBackpropKernels"],
             linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]
+        ),
+        .target(name: "BackpropAutograd", dependencies: ["BackpropTensor"]),
+        .target(name: "BackpropNN", dependencies: ["BackpropAutograd"]),
+        .target(name: "BackpropData", dependencies: ["BackpropNN"]),
+        .target(name: "BackpropTraining", dependencies: ["BackpropData"]),
+        .target(
+            name: "Backprop",
+            dependencies: ["BackpropTensor", "BackpropAutograd", "BackpropNN", "BackpropData", "BackpropTraining"]
         ),
 
         // MARK: - Examples

@@ -1,5 +1,7 @@
 import Testing
-@testable import Backprop
+import Backprop
+@testable import BackpropTensor
+@testable import BackpropAutograd
 
 /// Convolution, pooling and the normalisation layers against central finite differences in
 /// Double (`GradientCheck`), first order and, through the recorded backward graph, second
@@ -37,7 +39,7 @@ import Testing
         // time, so the batch runs in 4 chunks whose weight-gradient products add up.
         let x = Variable(Self.input([40, 8, 20, 20], 1), requiresGrad: true)
         let w = Variable(Self.input([4, 8, 5, 5], 2), requiresGrad: true)
-        let geo = Variable.convolutionGeometry(x.shape, w.shape, stride: 1, padding: 2, dilation: 1, groups: 1)
+        let geo = Conv2dGeometry(input: x.shape, weight: w.shape, stride: 1, padding: 2, dilation: 1, groups: 1)
         #expect(geo.imagesPerChunk == 13)
         let g = Self.input([40, 4, 20, 20], 3)
         let y = x.conv2d(w, padding: 2)

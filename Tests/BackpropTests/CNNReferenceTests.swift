@@ -1,5 +1,7 @@
 import Testing
-@testable import Backprop
+import Backprop
+@testable import BackpropTensor
+@testable import BackpropAutograd
 
 /// Convolution, pooling, GroupNorm and BatchNorm2d against PyTorch 2.15 in float64, computed by
 /// `cnn_reference.py` beside this file: each case builds its inputs from an integer pattern

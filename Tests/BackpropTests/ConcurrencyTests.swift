@@ -1,7 +1,12 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import Backprop
+import Backprop
+@testable import BackpropTensor
+@testable import BackpropAutograd
+@testable import BackpropNN
+@testable import BackpropData
+@testable import BackpropTraining
 
 /// Trains a model whose matrix products and element-wise passes are big enough to be split
 /// over threads (`512 x 64 · 64 x 256` and `512 x 256` activations), and returns every

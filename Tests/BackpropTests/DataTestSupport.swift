@@ -1,5 +1,10 @@
 import Foundation
-@testable import Backprop
+import Backprop
+@testable import BackpropTensor
+@testable import BackpropAutograd
+@testable import BackpropNN
+@testable import BackpropData
+@testable import BackpropTraining
 
 /// Where test files go: `$TMPDIR` if set, else the memory-backed `/dev/shm` when it exists (the
 /// fuzz tests write thousands of small files; on a shared disk those slow every `fsync`), else the

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import Backprop
+import Backprop
+@testable import BackpropTensor
+@testable import BackpropAutograd
+@testable import BackpropNN
+@testable import BackpropData
+@testable import BackpropTraining
 
 /// A classification set whose label of row i is i and whose input row i is [i, -i].
 private func indexDataset(_ n: Int) -> TensorDataset {

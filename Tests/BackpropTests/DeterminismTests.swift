@@ -1,5 +1,10 @@
 import Testing
-@testable import Backprop
+import Backprop
+@testable import BackpropTensor
+@testable import BackpropAutograd
+@testable import BackpropNN
+@testable import BackpropData
+@testable import BackpropTraining
 
 /// Results must not depend on `Threading.threadCount`: kernels split work in fixed chunks and
 /// never split one sum's order by thread count. Each check runs the same computation with 1

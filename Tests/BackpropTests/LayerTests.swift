@@ -1,5 +1,10 @@
 import Testing
-@testable import Backprop
+import Backprop
+@testable import BackpropTensor
+@testable import BackpropAutograd
+@testable import BackpropNN
+@testable import BackpropData
+@testable import BackpropTraining
 
 @Suite struct LayerTests {
     func expectClose(_ a: [Double], _ b: [Double], rtol: Double = 1e-9, atol: Double = 1e-9, _ context: String = "",

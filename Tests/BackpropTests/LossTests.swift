@@ -1,5 +1,10 @@
 import Testing
-@testable import Backprop
+import Backprop
+@testable import BackpropTensor
+@testable import BackpropAutograd
+@testable import BackpropNN
+@testable import BackpropData
+@testable import BackpropTraining
 
 /// Loss values and input gradients against numbers computed once with PyTorch 2.15 in float64:
 /// for each reduction `r`, `out = F.<loss>(x, y, reduction=r, ...)` (same inputs and options as

@@ -1,6 +1,11 @@
 import CBackpropKernels
 import Testing
-@testable import Backprop
+import Backprop
+@testable import BackpropTensor
+@testable import BackpropAutograd
+@testable import BackpropNN
+@testable import BackpropData
+@testable import BackpropTraining
 
 /// Checks `MatrixMultiply.gemm` (the C kernels plus the Swift threading split) against a naive
 /// triple loop evaluated in Double, for Float and Double, all transpose combinations, odd sizes,

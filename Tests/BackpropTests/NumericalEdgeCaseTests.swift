@@ -1,5 +1,10 @@
 import Testing
-@testable import Backprop
+import Backprop
+@testable import BackpropTensor
+@testable import BackpropAutograd
+@testable import BackpropNN
+@testable import BackpropData
+@testable import BackpropTraining
 
 /// Extreme inputs: values stay finite and exact where the math allows, and gradients at the
 /// edges of a function's domain follow PyTorch's conventions.

@@ -1,5 +1,10 @@
 import Testing
-@testable import Backprop
+import Backprop
+@testable import BackpropTensor
+@testable import BackpropAutograd
+@testable import BackpropNN
+@testable import BackpropData
+@testable import BackpropTraining
 
 /// Every differentiable operation against central finite differences in Double
 /// (`GradientCheck`, like `torch.autograd.gradcheck`), broadcasting cases included.

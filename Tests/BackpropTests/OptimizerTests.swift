@@ -1,6 +1,11 @@
 import Testing
 import Foundation
-@testable import Backprop
+import Backprop
+@testable import BackpropTensor
+@testable import BackpropAutograd
+@testable import BackpropNN
+@testable import BackpropData
+@testable import BackpropTraining
 
 /// Each optimizer's first three steps on a fixed parameter and gradient sequence, compared with
 /// numbers computed once with PyTorch 2.15 (CPU, float32, the default single-tensor path):

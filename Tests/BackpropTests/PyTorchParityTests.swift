@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import Backprop
+import Backprop
+@testable import BackpropTensor
+@testable import BackpropAutograd
+@testable import BackpropNN
+@testable import BackpropData
+@testable import BackpropTraining
 
 /// A Python interpreter that can `import torch`: `$BACKPROP_PYTHON`, else the team's venv
 /// `/tmp/peers-venv/bin/python`, else `python3` on the `PATH`; `nil` when none has torch

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import Backprop
+import Backprop
+@testable import BackpropTensor
+@testable import BackpropAutograd
+@testable import BackpropNN
+@testable import BackpropData
+@testable import BackpropTraining
 
 /// Corrupted copies of small valid files — every truncation, plus random byte flips, overwrites,
 /// insertions and deletions from a fixed seed — must each either load or throw a

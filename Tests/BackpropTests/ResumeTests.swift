@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import Backprop
+import Backprop
+@testable import BackpropTensor
+@testable import BackpropAutograd
+@testable import BackpropNN
+@testable import BackpropData
+@testable import BackpropTraining
 
 /// Shared by the resume, determinism, concurrency and PyTorch-parity tests: a small real data
 /// set (the 8x8 digits), a tiny MLP and a training loop with a shuffling loader.

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import Backprop
+import Backprop
+@testable import BackpropTensor
+@testable import BackpropAutograd
+@testable import BackpropNN
+@testable import BackpropData
+@testable import BackpropTraining
 
 /// The single neuron of the tutorial, `o = tanh(x1·w1 + x2·w2 + b)`, with micrograd's numbers,
 /// every intermediate labelled.

@@ -1,5 +1,10 @@
 import Testing
-@testable import Backprop
+import Backprop
+@testable import BackpropTensor
+@testable import BackpropAutograd
+@testable import BackpropNN
+@testable import BackpropData
+@testable import BackpropTraining
 
 /// `parallelFor` runs on a pool of persistent workers (`thread_pool.c`): every index must run
 /// exactly once, also when calls nest or come from several threads at once (those run on the

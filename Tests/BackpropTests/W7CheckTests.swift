@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import Backprop
+import Backprop
+@testable import BackpropTensor
+@testable import BackpropAutograd
 
 /// W7's check values (../shared/bench/WORKLOADS.md, computed by the PyTorch peer): the
 /// convolutional network built from SplitMix64(71) has PyTorch's initial parameters, and its
@@ -38,7 +40,10 @@ import Testing
         let order = DataLoader(train, batchSize: 64, shuffle: true, seed: 72).nextEpochOrder()
         #expect(Array(order[0..<5]) == [7072, 1021, 48770, 32228, 43291])
         var batches = DataLoader(train, batchSize: 64, shuffle: true, seed: 72).makeIterator()
-        let batch = try #require(batches.next())
+        guard let batch = batches.next() else {
+            Issue.record("no batch")
+            return
+        }
         let loss = crossEntropy(Self.network()(Variable(batch.inputs.reshaped([-1, 1, 28, 28]))), classes: batch.labels)
         #expect(abs(loss.item(as: Double.self) / 2.303548 - 1) < 1e-5, "first-batch loss \(loss.item(as: Double.self))")
     }

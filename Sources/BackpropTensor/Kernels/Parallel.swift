@@ -1,0 +1,70 @@
+import CBackpropKernels
+import Synchronization
+
+/// How many threads Backprop's kernels may use.
+///
+/// Defaults to the number of active cores. Results do not depend on it: every kernel splits
+/// work so that each output element is computed by one thread in a fixed order.
+public enum Threading {
+    private static let storedCount = Atomic<Int>(0)
+
+    /// The number of threads kernels split their work over (at least 1).
+    public static var threadCount: Int {
+        get {
+            let n = storedCount.load(ordering: .relaxed)
+            return n > 0 ? n : defaultCount
+        }
+        set {
+            guard newValue >= 1 else { fatalError("Threading.threadCount: \(newValue) is not a valid thread count (need at least 1)") }
+            storedCount.store(newValue, ordering: .relaxed)
+        }
+    }
+
+    static let defaultCount: Int = max(1, ProcessInfoCores.active)
+}
+
+enum ProcessInfoCores {
+    static var active: Int {
+        #if canImport(Glibc)
+        return sysconf(Int32(_SC_NPROCESSORS_ONLN))
+        #else
+        return 1
+        #endif
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs `body(i)` for `i in 0..<count`, spread over up to `Threading.threadCount` threads.
+/// Work too small to pay for a thread hand-off (`count * costPerItem < 2^15`) stays on the
+/// calling thread. The other threads are persistent workers (`bp_parallel_for` in
+/// `thread_pool.c`) that spin briefly between jobs, so a hand-off costs well under a
+/// microsecond when jobs follow each other, instead of waking a Dispatch thread each time.
+@inline(__always)
+@usableFromInline package func parallelFor(_ count: Int, costPerItem: Int = 1, _ body: (Int) -> Void) {
+    let threads = min(Threading.threadCount, count)
+    if threads <= 1 || count * costPerItem < 1 << 15 {
+        for i in 0..<count { body(i) }
+        return
+    }
+    withoutActuallyEscaping(body) { body in
+        // The kernels hand each iteration a disjoint part of the output, so sharing the
+        // closure across threads is safe even though its captures are raw pointers.
+        var body = body
+        withUnsafeMutablePointer(to: &body) { context in
+            bp_parallel_for(count, threads, { context, i in
+                context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(i)
+            }, context)
+        }
+    }
+}
+
+/// Splits `0..<count` into `parts` contiguous ranges of near-equal size.
+@inline(__always)
+@inlinable package func chunk(_ count: Int, part: Int, of parts: Int) -> Range<Int> {
+    let base = count / parts, extra = count % parts
+    let start = part * base + min(part, extra)
+    return start..<(start + base + (part < extra ? 1 : 0))
+}
