@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "optimizer-comparison", targets: ["OptimizerComparison"]),
         .executable(name: "gradient-descent-variants", targets: ["GradientDescentVariants"]),
         .executable(name: "benchmarks", targets: ["Benchmarks"]),
+        .executable(name: "backprop-explorer", targets: ["BackpropExplorer"]),
     ],
     targets: [
         // MARK: - Implementation details
@@ -43,7 +44,18 @@ let package = Package(
         ),
         .executableTarget(name: "MLPClassifier", dependencies: ["MLPClassifierCore"], path: "Examples/MLPClassifier"),
         .executableTarget(name: "CNNClassifier", dependencies: ["MLPClassifierCore"], path: "Examples/CNNClassifier"),
-        .executableTarget(name: "OptimizerComparison", dependencies: ["Backprop"], path: "Examples/OptimizerComparison"),
+        // The optimizer comparison's surfaces and runs, shared with the explorer's race.
+        .target(name: "OptimizerComparisonCore", dependencies: ["Backprop"], path: "Examples/OptimizerComparisonCore"),
+        .executableTarget(
+            name: "OptimizerComparison", dependencies: ["Backprop", "OptimizerComparisonCore"],
+            path: "Examples/OptimizerComparison"
+        ),
+        // The explorer page's data (and its HTML template) as a library, so tests can check it.
+        .target(
+            name: "ExplorerCore", dependencies: ["Backprop", "OptimizerComparisonCore"], path: "Examples/ExplorerCore",
+            resources: [.copy("Resources/explorer.html")]
+        ),
+        .executableTarget(name: "BackpropExplorer", dependencies: ["ExplorerCore"], path: "Examples/BackpropExplorer"),
         .executableTarget(
             name: "GradientDescentVariants", dependencies: ["Backprop", "MLPClassifierCore"],
             path: "Examples/GradientDescentVariants"
@@ -52,7 +64,7 @@ let package = Package(
 
         // MARK: - Unit test bundles
         .testTarget(name: "BackpropTests", dependencies: ["Backprop"], exclude: ["cnn_reference.py"]),
-        .testTarget(name: "ExampleTests", dependencies: ["MLPClassifierCore"]),
+        .testTarget(name: "ExampleTests", dependencies: ["MLPClassifierCore", "ExplorerCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates Tests/BackpropTests/DocsTestsSnippets.swift from the ```swift blocks of docs/**/*.md
+# Regenerates Tests/BackpropTests/DocsTestsSnippets.swift from the ```swift blocks of README.md, docs/**/*.md
+# and the DocC articles (Sources/Backprop/Backprop.docc/*.md)
 # (the generator is DocSnippets in Tests/BackpropTests/DocsTests.swift), then runs them.
 # A stub replaces the old file first, so a stale snippet that no longer compiles cannot block
 # the regeneration.

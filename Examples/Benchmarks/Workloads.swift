@@ -10,7 +10,7 @@ struct W2Result { let microsecondsPerStep: [Double]; let losses: [Int: Double] }
 /// 2-16-16-1 tanh MLP on one fixed batch of 8, MSE, SGD lr 0.05, `steps` steps; µs per step.
 func runW2Once(steps: Int = 10_000) -> (usPerStep: Double, losses: [Int: Double]) {
     var dataGenerator = SplitMix64(seed: 3)
-    let x = Tensor.uniform([8, 2], low: -1, high: 1, using: &dataGenerator)
+    let x = Tensor.uniform([8, 2], low: -1, high: 1, generator: &dataGenerator)
     let xs = x.scalars(as: Float.self)
     let y = Tensor((0..<8).map { xs[2 * $0] * xs[2 * $0 + 1] }, shape: [8, 1])
     let input = Variable(x), target = Variable(y)
@@ -59,7 +59,7 @@ func runW3(threads: [Int], maxSize: Int) -> [String: Any] {
     var results: [String: Any] = [:]
     var generator = SplitMix64(seed: 0)
     for (m, k, n) in w3Shapes where max(m, k, n) <= maxSize {
-        let a = Tensor.normal([m, k], using: &generator), b = Tensor.normal([k, n], using: &generator)
+        let a = Tensor.normal([m, k], generator: &generator), b = Tensor.normal([k, n], generator: &generator)
         let flops = 2.0 * Double(m * k * n)
         var perThread: [String: Any] = [:]
         for t in threads {

@@ -24,7 +24,7 @@ import Backprop
 
     func random(_ shape: [Int], seed: UInt64) -> Tensor {
         var g = SplitMix64(seed: seed)
-        return Tensor.uniform(shape, low: -1, high: 1, using: &g)
+        return Tensor.uniform(shape, low: -1, high: 1, generator: &g)
     }
 
     @Test func elementwiseAndBroadcasting() {
@@ -62,9 +62,9 @@ import Backprop
         let target = Tensor(oneHot, shape: [256, 10])
         let r = withOneAndTwoThreads {
             var g = SplitMix64(seed: 9)
-            let w1 = Variable(Tensor.uniform([512, 64], low: -0.125, high: 0.125, using: &g), requiresGrad: true)
-            let b1 = Variable(Tensor.uniform([512], low: -0.125, high: 0.125, using: &g), requiresGrad: true)
-            let w2 = Variable(Tensor.uniform([10, 512], low: -0.05, high: 0.05, using: &g), requiresGrad: true)
+            let w1 = Variable(Tensor.uniform([512, 64], low: -0.125, high: 0.125, generator: &g), requiresGrad: true)
+            let b1 = Variable(Tensor.uniform([512], low: -0.125, high: 0.125, generator: &g), requiresGrad: true)
+            let w2 = Variable(Tensor.uniform([10, 512], low: -0.05, high: 0.05, generator: &g), requiresGrad: true)
             var losses: [Float] = []
             for _ in 0..<3 {
                 let h = (Variable(x).matmul(w1, transposeOther: true) + b1).relu()

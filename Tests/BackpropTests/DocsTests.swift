@@ -33,13 +33,19 @@ enum DocSnippets {
     static let skipWords: Set<String> = ["skip", "manifest"]
     static let knownWords = skipWords.union(["continues", "top-level", "compile-only"])
 
-    /// The top-level README, then the markdown files under docs/, sorted by path, translations (docs/ko/...) last.
+    /// The DocC catalog's articles, whose snippets are tested like the docs'.
+    static let doccCatalog = "Sources/Backprop/Backprop.docc"
+
+    /// The top-level README, then the markdown files under docs/, sorted by path, translations
+    /// (docs/ko/...) last, then the articles of the DocC catalog.
     static func markdownFiles() throws -> [String] {
         let docs = packageRoot.appendingPathComponent("docs")
         guard let enumerator = FileManager.default.enumerator(atPath: docs.path) else { return [] }
         func isTranslation(_ path: String) -> Int { path.split(separator: "/").first?.count == 2 ? 1 : 0 }
+        let articles = (try? FileManager.default.contentsOfDirectory(atPath: packageRoot.appendingPathComponent(doccCatalog).path)) ?? []
         return ["README.md"] + enumerator.compactMap { $0 as? String }.filter { $0.hasSuffix(".md") }
             .sorted { (isTranslation($0), $0) < (isTranslation($1), $1) }.map { "docs/" + $0 }
+            + articles.filter { $0.hasSuffix(".md") }.sorted().map { doccCatalog + "/" + $0 }
     }
 
     /// The ```swift blocks of one markdown text, each with the ```text output block after it.

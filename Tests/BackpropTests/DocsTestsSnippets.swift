@@ -11,13 +11,14 @@ fileprivate func print(_ items: Any..., separator: String = " ", terminator: Str
 
 // Not compiled yet (the APIs they use are not merged yet):
 // - README.md:21
+// - Sources/Backprop/Backprop.docc/WritingYourOwnOptimizer.md:13
 
 // Identical to a snippet tested below:
 // - docs/ko/tutorial/01-loss-functions.md:23 = docs/tutorial/01-loss-functions.md:23
-// - docs/ko/tutorial/01-loss-functions.md:44 = docs/tutorial/01-loss-functions.md:44
-// - docs/ko/tutorial/01-loss-functions.md:82 = docs/tutorial/01-loss-functions.md:81
-// - docs/ko/tutorial/01-loss-functions.md:100 = docs/tutorial/01-loss-functions.md:100
-// - docs/ko/tutorial/01-loss-functions.md:120 = docs/tutorial/01-loss-functions.md:120
+// - docs/ko/tutorial/01-loss-functions.md:43 = docs/tutorial/01-loss-functions.md:43
+// - docs/ko/tutorial/01-loss-functions.md:81 = docs/tutorial/01-loss-functions.md:80
+// - docs/ko/tutorial/01-loss-functions.md:98 = docs/tutorial/01-loss-functions.md:98
+// - docs/ko/tutorial/01-loss-functions.md:118 = docs/tutorial/01-loss-functions.md:118
 // - docs/ko/tutorial/02-gradient-descent.md:13 = docs/tutorial/02-gradient-descent.md:15
 // - docs/ko/tutorial/02-gradient-descent.md:53 = docs/tutorial/02-gradient-descent.md:58
 // - docs/ko/tutorial/03-mini-batches.md:28 = docs/tutorial/03-mini-batches.md:30
@@ -48,6 +49,18 @@ extension Variable {
                                derivative: "d(ab+b)/da = b, d(ab+b)/db = a + 1") { g, _ in
             [a.requiresGrad ? (g * b).summed(toShape: a.shape) : nil,
              b.requiresGrad ? (g * (a + 1)).summed(toShape: b.shape) : nil]
+        }
+    }
+}
+
+// Sources/Backprop/Backprop.docc/WritingYourOwnOperation.md:15
+extension Variable {
+    /// `x / (1 + |x|)`, elementwise; `d softsign(x)/dx = 1 / (1 + |x|)²`.
+    func softsign() -> Variable {
+        Variable.record("softsign", value / (value.abs() + 1), inputs: [self],
+                        derivative: "d softsign(x)/dx = 1 / (1 + |x|)²") { g, _ in
+            let denominator = self.abs() + 1
+            return [g / (denominator * denominator)]
         }
     }
 }
@@ -147,14 +160,13 @@ struct DocsSnippetTests {
             print(prediction.grad!)            // 2(ŷ − y)/N
             #expect(DocOutput.take() == DocOutput.trimmed(##"""
             0.16666666666666666
-            Tensor(shape: [3], dtype: float64)
-            [-0.33333, 0.333333, 0.]
+            tensor([-0.3333,  0.3333,  0.0000], dtype=float64)
             """##))
         }
     }
 
-    @Test("docs/tutorial/01-loss-functions.md:44") func docs_tutorial_01_loss_functions_md_line44() throws {
-        DocOutput.run("docs_tutorial_01_loss_functions_md_line44") {
+    @Test("docs/tutorial/01-loss-functions.md:43") func docs_tutorial_01_loss_functions_md_line43() throws {
+        DocOutput.run("docs_tutorial_01_loss_functions_md_line43") {
             let prediction = Variable(Tensor([2.5, 0.0, 2.0] as [Double], shape: [3]), requiresGrad: true)
             let target = Variable(Tensor([3.0, -0.5, 2.0] as [Double], shape: [3]))
             let loss = mseLoss(prediction, target)                        // 0.16667
@@ -168,8 +180,8 @@ struct DocsSnippetTests {
         }
     }
 
-    @Test("docs/tutorial/01-loss-functions.md:81") func docs_tutorial_01_loss_functions_md_line81() throws {
-        DocOutput.run("docs_tutorial_01_loss_functions_md_line81") {
+    @Test("docs/tutorial/01-loss-functions.md:80") func docs_tutorial_01_loss_functions_md_line80() throws {
+        DocOutput.run("docs_tutorial_01_loss_functions_md_line80") {
             let logits = Variable(Tensor([2.0, 1.0, 0.1] as [Double], shape: [1, 3]), requiresGrad: true)
             let trueClass = 0
             let loss = -logits.logSoftmax(axis: 1).slice(axis: 1, trueClass..<trueClass + 1).mean()
@@ -178,14 +190,13 @@ struct DocsSnippetTests {
             print(logits.grad!)                 // softmax(z) − one-hot: [0.659 − 1, 0.242, 0.099]
             #expect(DocOutput.take() == DocOutput.trimmed(##"""
             loss 0.4170
-            Tensor(shape: [1, 3], dtype: float64)
-            [[-0.34099, 0.242432, 0.098565]]
+            tensor([[-0.3410,  0.2424,  0.0986]], dtype=float64)
             """##))
         }
     }
 
-    @Test("docs/tutorial/01-loss-functions.md:100") func docs_tutorial_01_loss_functions_md_line100() throws {
-        DocOutput.run("docs_tutorial_01_loss_functions_md_line100") {
+    @Test("docs/tutorial/01-loss-functions.md:98") func docs_tutorial_01_loss_functions_md_line98() throws {
+        DocOutput.run("docs_tutorial_01_loss_functions_md_line98") {
             let logits = Variable(Tensor([2.0, 1.0, 0.1, 0.5, 2.5, 0.3] as [Double], shape: [2, 3]), requiresGrad: true)
             let loss = crossEntropy(logits, classes: [0, 1])   // mean over the 2 examples
             loss.backward()
@@ -196,8 +207,8 @@ struct DocsSnippetTests {
         }
     }
 
-    @Test("docs/tutorial/01-loss-functions.md:120") func docs_tutorial_01_loss_functions_md_line120() throws {
-        DocOutput.run("docs_tutorial_01_loss_functions_md_line120") {
+    @Test("docs/tutorial/01-loss-functions.md:118") func docs_tutorial_01_loss_functions_md_line118() throws {
+        DocOutput.run("docs_tutorial_01_loss_functions_md_line118") {
             let z = Variable(-6.0, dtype: .float64, requiresGrad: true)
             let squaredError = (z.sigmoid() - 1).squared()
             squaredError.backward()
@@ -263,8 +274,8 @@ struct DocsSnippetTests {
     @Test("docs/tutorial/03-mini-batches.md:30") func docs_tutorial_03_mini_batches_md_line30() throws {
         DocOutput.run("docs_tutorial_03_mini_batches_md_line30") {
             var generator = SplitMix64(seed: 0)
-            let xs = Tensor.uniform([256, 1], low: -1, high: 1, dtype: .float64, using: &generator)
-            let ys = xs * 2 + 1 + Tensor.normal([256, 1], std: 0.1, dtype: .float64, using: &generator)
+            let xs = Tensor.uniform([256, 1], low: -1, high: 1, dtype: .float64, generator: &generator)
+            let ys = xs * 2 + 1 + Tensor.normal([256, 1], std: 0.1, dtype: .float64, generator: &generator)
 
             func fit(batchSize: Int, epochs: Int, learningRate: Double) -> String {
                 let w = Variable(0.0, dtype: .float64, requiresGrad: true)
@@ -550,6 +561,214 @@ struct DocsSnippetTests {
             #expect(DocOutput.take() == DocOutput.trimmed(##"""
             1437 training and 360 test images
             test accuracy above 90 %: true
+            """##))
+        }
+    }
+
+    @Test("Sources/Backprop/Backprop.docc/Backprop.md:15") func Sources_Backprop_Backprop_docc_Backprop_md_line15() throws {
+        DocOutput.run("Sources_Backprop_Backprop_docc_Backprop_md_line15") {
+            let model = Sequential(Linear(inputSize: 2, outputSize: 8), Tanh(), Linear(inputSize: 8, outputSize: 1))
+            let optimizer = Adam(parameters: model.parameters, lr: 0.01)
+            let x = Tensor([[0, 0], [0, 1], [1, 0], [1, 1]]), y = Tensor([[0], [1], [1], [0]])
+            for _ in 0..<200 {
+                let loss = mseLoss(model(Variable(x)), y)
+                optimizer.zeroGrad()
+                loss.backward()
+                optimizer.step()
+            }
+            _ = DocOutput.take()
+        }
+    }
+
+    @Test("Sources/Backprop/Backprop.docc/GettingStarted.md:15") func Sources_Backprop_Backprop_docc_GettingStarted_md_line15() throws {
+        DocOutput.run("Sources_Backprop_Backprop_docc_GettingStarted_md_line15") {
+            let t = Tensor([[1, 2, 3], [4, 5, 6]])
+            print(t)
+            print(t[0], t[..., 1], t[-1, 1...])   // a row, a column, the end of the last row
+            print(t.sum(axis: 1), t.dtype)
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            tensor([[1., 2., 3.],
+                    [4., 5., 6.]])
+            tensor([1., 2., 3.]) tensor([2., 5.]) tensor([5., 6.])
+            tensor([ 6., 15.]) float32
+            """##))
+        }
+    }
+
+    @Test("Sources/Backprop/Backprop.docc/GettingStarted.md:42") func Sources_Backprop_Backprop_docc_GettingStarted_md_line42() throws {
+        DocOutput.run("Sources_Backprop_Backprop_docc_GettingStarted_md_line42") {
+            let x = Variable(Tensor([0.5, -1.0, 2.0]), requiresGrad: true)
+            let y = (x * x).sum()          // y = Σ x²
+            y.backward()
+            print(y)
+            print(x.grad!)                 // dy/dx = 2x
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            tensor(5.2500, grad_fn=<SumBackward>)
+            tensor([ 1., -2.,  4.])
+            """##))
+        }
+    }
+
+    @Test("Sources/Backprop/Backprop.docc/GettingStarted.md:63") func Sources_Backprop_Backprop_docc_GettingStarted_md_line63() throws {
+        DocOutput.run("Sources_Backprop_Backprop_docc_GettingStarted_md_line63") {
+            manualSeed(0)
+            let model = Sequential(Linear(inputSize: 2, outputSize: 16), Tanh(), Linear(inputSize: 16, outputSize: 1))
+            let optimizer = SGD(parameters: model.parameters, lr: 0.1, momentum: 0.9)
+            let inputs = Tensor([[0, 0], [0, 1], [1, 0], [1, 1]])
+            let targets = Tensor([[0], [1], [1], [0]])
+            for _ in 0..<500 {
+                let loss = mseLoss(model(Variable(inputs)), targets)
+                optimizer.zeroGrad()
+                loss.backward()
+                optimizer.step()
+            }
+            let predictions = withNoGrad { model(Variable(inputs)) }
+            print((predictions.value > 0.5)[..., 0])
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            tensor([0., 1., 1., 0.])
+            """##))
+        }
+    }
+
+    @Test("Sources/Backprop/Backprop.docc/SavingAndLoading.md:12") func Sources_Backprop_Backprop_docc_SavingAndLoading_md_line12() throws {
+        try DocOutput.run("Sources_Backprop_Backprop_docc_SavingAndLoading_md_line12") {
+            manualSeed(3)
+            let model = Sequential(Linear(inputSize: 4, outputSize: 8), BatchNorm1d(features: 8), ReLU(),
+                                   Linear(inputSize: 8, outputSize: 2))
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("model-\(UUID().uuidString).safetensors")
+            try SafeTensors.write(model.stateDict(), to: url)
+
+            let restored = Sequential(Linear(inputSize: 4, outputSize: 8), BatchNorm1d(features: 8), ReLU(),
+                                      Linear(inputSize: 8, outputSize: 2))
+            try restored.loadStateDict(SafeTensors.read(from: url).tensors)
+            model.eval()
+            restored.eval()
+            let x = Variable(Tensor.randn([3, 4]))
+            print(restored(x).value == model(x).value)
+            print(model.stateDict().keys.sorted())
+            try FileManager.default.removeItem(at: url)
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            true
+            ["0.bias", "0.weight", "1.bias", "1.num_batches_tracked", "1.running_mean", "1.running_var", "1.weight", "3.bias", "3.weight"]
+            """##))
+
+            // Sources/Backprop/Backprop.docc/SavingAndLoading.md:45
+            var state = model.stateDict()
+            state["3.bais"] = state.removeValue(forKey: "3.bias")
+            do {
+                try restored.loadStateDict(state)
+            } catch {
+                print(error)
+            }
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            loadStateDict: missing keys ["3.bias"]; unexpected keys ["3.bais"]
+            """##))
+        }
+    }
+
+    @Test("Sources/Backprop/Backprop.docc/WritingYourOwnModule.md:19") func Sources_Backprop_Backprop_docc_WritingYourOwnModule_md_line19() throws {
+        DocOutput.run("Sources_Backprop_Backprop_docc_WritingYourOwnModule_md_line19") {
+            final class Classifier: Module {
+                let encoder: Sequential
+                let blocks: [Linear]
+                let norm = BatchNorm1d(features: 16)
+                let dropout = Dropout(p: 0.2)
+                let head: Linear
+                let temperature = Variable(Tensor(1), requiresGrad: true)
+
+                init(inputs: Int, classes: Int) {
+                    encoder = Sequential(Linear(inputSize: inputs, outputSize: 16), ReLU())
+                    blocks = (0..<2).map { _ in Linear(inputSize: 16, outputSize: 16) }
+                    head = Linear(inputSize: 16, outputSize: classes)
+                }
+
+                func callAsFunction(_ x: Variable) -> Variable {
+                    var h = encoder(x)
+                    for block in blocks { h = (block(h) + h).relu() }
+                    return head(dropout(norm(h))) / temperature
+                }
+            }
+
+            manualSeed(1)
+            let model = Classifier(inputs: 4, classes: 3)
+            print(model.namedParameters.map(\.name))
+            print(model.namedBuffers.map(\.name))
+            print(model)
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            ["temperature", "encoder.0.weight", "encoder.0.bias", "blocks.0.weight", "blocks.0.bias", "blocks.1.weight", "blocks.1.bias", "norm.weight", "norm.bias", "head.weight", "head.bias"]
+            ["norm.running_mean", "norm.running_var", "norm.num_batches_tracked"]
+            Classifier(
+              (encoder): Sequential(
+                (0): Linear(4 → 16)
+                (1): ReLU()
+              )
+              (blocks.0): Linear(16 → 16)
+              (blocks.1): Linear(16 → 16)
+              (norm): BatchNorm1d(16)
+              (dropout): Dropout(p: 0.2)
+              (head): Linear(16 → 3)
+            )
+            """##))
+
+            // Sources/Backprop/Backprop.docc/WritingYourOwnModule.md:71
+            model.eval()
+            let x = Variable(Tensor.randn([5, 4]))
+            print(model(x).value == model(x).value, model.dropout.isTraining)
+            model.train()
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            true false
+            """##))
+
+            // Sources/Backprop/Backprop.docc/WritingYourOwnModule.md:96
+            model.head.bias!.requiresGrad = false        // frozen: saved, not trained
+            print(model.parameters.count, model.namedParameters.count)
+            model.apply { module in
+                if let linear = module as? Linear { linear.weight.value = linear.weight.value * 0.5 }
+            }
+            print(summary(of: model, inputShape: [2, 4]))
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            10 11
+            Layer                      Output shape  Parameters
+            encoder.0: Linear(4 → 16)                        80
+            encoder.1: ReLU()                                 0
+            blocks.0: Linear(16 → 16)                       272
+            blocks.1: Linear(16 → 16)                       272
+            norm: BatchNorm1d(16)                            32
+            dropout: Dropout(p: 0.2)                          0
+            head: Linear(16 → 3)                             51
+            (output of Classifier)     [2, 3]                 0
+            Total parameters: 708
+            Trainable parameters: 705
+            """##))
+        }
+    }
+
+    @Test("Sources/Backprop/Backprop.docc/WritingYourOwnModule.md:125") func Sources_Backprop_Backprop_docc_WritingYourOwnModule_md_line125() throws {
+        DocOutput.run("Sources_Backprop_Backprop_docc_WritingYourOwnModule_md_line125") {
+            final class Counter: Module {
+                @Buffer(key: "seen") var count = Variable(Tensor(0))
+                func callAsFunction(_ x: Variable) -> Variable {
+                    count.value = count.value + Double(x.shape[0])
+                    return x
+                }
+            }
+            let counter = Counter()
+            _ = counter(Variable(Tensor.zeros([3, 2])))
+            print(counter.stateDict())
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            ["seen": tensor(3.)]
+            """##))
+        }
+    }
+
+    @Test("Sources/Backprop/Backprop.docc/WritingYourOwnOperation.md:33") func Sources_Backprop_Backprop_docc_WritingYourOwnOperation_md_line33() throws {
+        DocOutput.run("Sources_Backprop_Backprop_docc_WritingYourOwnOperation_md_line33") {
+            let point = Tensor([0.3, -1.1, 2.0] as [Double])
+            print(GradientCheck.run(inputs: [point]) { v in v[0].softsign() }.passed)
+            print(GradientCheck.runSecondOrder(inputs: [point]) { v in v[0].softsign().sum() }.passed)
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            true
+            true
             """##))
         }
     }

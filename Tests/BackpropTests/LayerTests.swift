@@ -34,12 +34,12 @@ import Backprop
     @Test func linearComputesXWTransposedPlusB() {
         var g = SplitMix64(seed: 0)
         let layer = Linear(inputSize: 3, outputSize: 2, dtype: .float64, generator: &g)
-        layer.weight.value = Tensor([1.0, 2, 3, -1, 0, 0.5], shape: [2, 3])
-        layer.bias!.value = Tensor([0.5, -2.0])
-        let y = layer(Variable(Tensor([1.0, 1, 1, 2, 0, -2], shape: [2, 3])))
+        layer.weight.value = Tensor([1.0, 2, 3, -1, 0, 0.5] as [Double], shape: [2, 3])
+        layer.bias!.value = Tensor([0.5, -2.0] as [Double])
+        let y = layer(Variable(Tensor([1.0, 1, 1, 2, 0, -2] as [Double], shape: [2, 3])))
         // Row 1: (1+2+3)+0.5, (-1+0+0.5)-2; row 2: (2-6)+0.5, (-2-1)-2.
         #expect(y.value.scalars(as: Double.self) == [6.5, -2.5, -3.5, -5])
-        #expect(layer(Variable(Tensor([1.0, 1, 1]))).shape == [2])
+        #expect(layer(Variable(Tensor([1.0, 1, 1] as [Double]))).shape == [2])
         let batched = layer(Variable(Tensor.ones([4, 5, 3], dtype: .float64)))
         #expect(batched.shape == [4, 5, 2])
     }
@@ -47,7 +47,7 @@ import Backprop
     @Test func linearGradientsMatchFiniteDifferences() {
         var g = SplitMix64(seed: 2)
         let layer = Linear(inputSize: 4, outputSize: 3, dtype: .float64, generator: &g)
-        let x = Tensor.uniform([5, 4], low: -1, high: 1, dtype: .float64, using: &g)
+        let x = Tensor.uniform([5, 4], low: -1, high: 1, dtype: .float64, generator: &g)
         let result = GradientCheck.run(inputs: [x, layer.weight.value, layer.bias!.value]) { v in
             layer.weight = v[1]
             layer.bias = v[2]
@@ -84,15 +84,11 @@ import Backprop
     /// The example of the `Module` documentation: a hand-written module with named children.
     final class TwoLayer: Module {
         let hidden: Linear, output: Linear
-        var isTraining = true
         init(generator: inout SplitMix64) {
             hidden = Linear(inputSize: 2, outputSize: 8, generator: &generator)
             output = Linear(inputSize: 8, outputSize: 1, generator: &generator)
         }
         func callAsFunction(_ x: Variable) -> Variable { output(hidden(x).tanh()) }
-        var namedParameters: [(name: String, parameter: Variable)] {
-            prefixed("hidden", hidden.namedParameters) + prefixed("output", output.namedParameters)
-        }
     }
 
     @Test func customModulesGetTheModuleExtension() throws {
@@ -118,7 +114,7 @@ import Backprop
     @Test func stateDictRoundTripAndStrictErrors() throws {
         let source = mnistMLP(seed: 1), target = mnistMLP(seed: 9)
         var g = SplitMix64(seed: 3)
-        let x = Variable(Tensor.uniform([3, 784], low: 0, high: 1, using: &g))
+        let x = Variable(Tensor.uniform([3, 784], low: 0, high: 1, generator: &g))
         #expect(source(x).value != target(x).value)
         try target.loadStateDict(source.stateDict())
         #expect(source(x).value == target(x).value)
@@ -152,7 +148,7 @@ import Backprop
     // MARK: Activations, Flatten
 
     @Test func activationLayersApplyTheirFunctions() {
-        let x = Variable(Tensor([-2.0, -0.5, 0, 0.5, 3]))
+        let x = Variable(Tensor([-2.0, -0.5, 0, 0.5, 3] as [Double]))
         let cases: [(any Module, Variable)] = [
             (ReLU(), x.relu()), (Tanh(), x.tanh()), (Sigmoid(), x.sigmoid()),
             (LeakyReLU(negativeSlope: 0.2), x.leakyRelu(negativeSlope: 0.2)), (GELU(), x.gelu()),
@@ -195,8 +191,8 @@ import Backprop
         // PyTorch (float64): BatchNorm1d(3), weight [1.5, -0.5, 2], bias [0.1, 0.2, -0.3];
         // y1 = bn(x1) in training, then bn(x2), then bn.eval() and bn(x1).
         let bn = BatchNorm1d(features: 3, dtype: .float64)
-        bn.weight!.value = Tensor([1.5, -0.5, 2.0])
-        bn.bias!.value = Tensor([0.1, 0.2, -0.3])
+        bn.weight!.value = Tensor([1.5, -0.5, 2.0] as [Double])
+        bn.bias!.value = Tensor([0.1, 0.2, -0.3] as [Double])
         let y1 = bn(Variable(Tensor(Self.batch1, shape: [4, 3])))
         expectClose(y1.value.scalars(as: Double.self),
                     [0.61961302526, 0.00471689831923, -3.04397090589, -0.0732043417533, 0.785849305042, 2.44397090589,
@@ -216,15 +212,15 @@ import Backprop
     @Test func batchNormGradientsMatchFiniteDifferencesInTraining() {
         let bn = BatchNorm1d(features: 3, dtype: .float64)
         var g = SplitMix64(seed: 11)
-        let x = Tensor.uniform([4, 3], low: -2, high: 2, dtype: .float64, using: &g)
-        let gamma = Tensor([1.5, -0.5, 2.0]), beta = Tensor([0.1, 0.2, -0.3])
+        let x = Tensor.uniform([4, 3], low: -2, high: 2, dtype: .float64, generator: &g)
+        let gamma = Tensor([1.5, -0.5, 2.0] as [Double]), beta = Tensor([0.1, 0.2, -0.3] as [Double])
         let result = GradientCheck.run(inputs: [x, gamma, beta]) { v in
             bn.weight = v[1]
             bn.bias = v[2]
             return bn(v[0])
         }
         #expect(result.passed, "\(result)")
-        let sequence = GradientCheck.run(inputs: [Tensor.uniform([2, 3, 4], low: -1, high: 1, dtype: .float64, using: &g)]) { v in
+        let sequence = GradientCheck.run(inputs: [Tensor.uniform([2, 3, 4], low: -1, high: 1, dtype: .float64, generator: &g)]) { v in
             BatchNorm1d(features: 3, dtype: .float64)(v[0]).tanh()
         }
         #expect(sequence.passed, "[N, C, L]: \(sequence)")
@@ -238,12 +234,12 @@ import Backprop
         // The first draw of SplitMix64(0) is 0xe220a8397b1dcdaf (WORKLOADS.md): u = 0xe220a8 / 2^24.
         let u = Double(0xE220A8) / 16_777_216
         var g = SplitMix64(seed: 0)
-        let xavier = Initializers.xavierUniform([30, 20], gain: 2, dtype: .float64, using: &g)
+        let xavier = Initializers.xavierUniform([30, 20], gain: 2, dtype: .float64, generator: &g)
         let a = 2 * (6.0 / 50).squareRoot()
         #expect(abs(xavier[0, 0] - (-a + 2 * a * u)) < 1e-15)
         #expect(xavier.abs().max().item(as: Double.self) <= a)
         g = SplitMix64(seed: 0)
-        let kaiming = Initializers.kaimingUniform([30, 20], dtype: .float64, using: &g)
+        let kaiming = Initializers.kaimingUniform([30, 20], dtype: .float64, generator: &g)
         let b = 2.0.squareRoot() * (3.0 / 20).squareRoot()
         #expect(abs(kaiming[0, 0] - (-b + 2 * b * u)) < 1e-15)
 
@@ -252,9 +248,9 @@ import Backprop
             let mean = v.reduce(0, +) / Double(v.count)
             return (v.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(v.count)).squareRoot()
         }
-        let he = Initializers.kaimingNormal([200, 100], dtype: .float64, using: &g)
+        let he = Initializers.kaimingNormal([200, 100], dtype: .float64, generator: &g)
         #expect(abs(std(he) / (2.0 / 100).squareRoot() - 1) < 0.03)
-        let glorot = Initializers.xavierNormal([200, 100], dtype: .float64, using: &g)
+        let glorot = Initializers.xavierNormal([200, 100], dtype: .float64, generator: &g)
         #expect(abs(std(glorot) / (2.0 / 300).squareRoot() - 1) < 0.03)
         #expect(Initializers.zeros([2, 2]) == Tensor.zeros([2, 2]))
     }

@@ -66,7 +66,7 @@ import Backprop
 
     @Test func binaryCrossEntropyClampsLogAtMinus100() {
         // p = 0 and p = 1 exactly: the clamped log gives a loss of 100 and a finite gradient.
-        let y = Tensor([1.0, 0.0, 0.2, 1.0, 0.0])
+        let y = Tensor([1.0, 0.0, 0.2, 1.0, 0.0] as [Double])
         check([(.mean, [40.1262990063], [-200000000799, 200000000799, 0.0952380952381, -0.222222222222, 0]),
                (.sum, [200.631495032], [-1.000000004e12, 1.000000004e12, 0.47619047619, -1.11111111111, 0]),
                (.none, [100, 100, 0.526134516016, 0.105360515658, 0],
@@ -75,7 +75,7 @@ import Backprop
     }
 
     @Test func binaryCrossEntropyWithLogitsIsStableForHugeLogits() {
-        let y = Tensor([0.0, 1.0, 0.5, 0.0, 0.0])
+        let y = Tensor([0.0, 1.0, 0.5, 0.0, 0.0] as [Double])
         check([(.mean, [2001.26412485], [0, -0.190514825364, 0, 0.184828363996, 0.2]),
                (.sum, [10006.3206243], [0, -0.952574126822, 0, 0.924141819979, 1]),
                (.none, [0, 3.04858735157, 0.69314718056, 2.57888973429, 10000], [0, -0.952574126822, 0, 0.924141819979, 1])],
@@ -84,7 +84,7 @@ import Backprop
 
     @Test func binaryCrossEntropyWithLogitsPositiveWeightMatchesPyTorch() {
         let x: [Double] = [-1e4, -3.0, 0.0, 2.5, 1e4, 0.7]
-        let y = Tensor([0.0, 1.0, 0.5, 0.0, 1.0, 0.3], shape: [2, 3]), weight = Tensor([2.0, 0.5, 3.0])
+        let y = Tensor([0.0, 1.0, 0.5, 0.0, 1.0, 0.3] as [Double], shape: [2, 3]), weight = Tensor([2.0, 0.5, 3.0] as [Double])
         check([(.mean, [1.10409590824], [0, -0.0793811772352, -0.0833333333333, 0.154023636663, 0, 0.0281834059115]),
                (.none, [0, 1.52429367579, 1.38629436112, 2.57888973429, 0, 1.13509767822],
                 [0, -0.476287063411, -0.5, 0.924141819979, 0, 0.169100435469])],
@@ -115,7 +115,7 @@ import Backprop
     @Test func weightedCrossEntropyWithIgnoredTargetsMatchesPyTorch() {
         // PyTorch: weight [0.5, 2, 1, 3], targets [1, -100, 3, 2] with ignore_index=-100.
         let x = Self.logits + [0.2, -0.4, 1.1, 0.0]
-        let weight = Tensor([0.5, 2.0, 1.0, 3.0])
+        let weight = Tensor([0.5, 2.0, 1.0, 3.0] as [Double])
         check([(.mean, [0.970583696462], [0.0747359393494, -0.130179987467, 0.0453296385978, 0.0101144095198, 0, 0, 0, 0,
                                           0.125, 0.125, 0.125, -0.375, 0.0345269614631, 0.0189487982099, -0.0817440448332,
                                           0.0282682851602]),
@@ -135,7 +135,7 @@ import Backprop
     }
 
     @Test func crossEntropyWithProbabilitiesMatchesPyTorch() {
-        let probabilities = Tensor([0.1, 0.2, 0.3, 0.4, 0, 0, 1, 0, 0.25, 0.25, 0.25, 0.25], shape: [3, 4])
+        let probabilities = Tensor([0.1, 0.2, 0.3, 0.4, 0, 0, 1, 0, 0.25, 0.25, 0.25, 0.25] as [Double], shape: [3, 4])
         check([(.mean, [3251.18549209], [0.0314026060161, 0.133153345866, -0.0513370280688, -0.113218923814, 0.316666666667,
                                          -0.0166666666667, -0.283333333333, -0.0166666666667, 0, 0, 0, 0]),
                (.sum, [9753.55647626], [0.0942078180482, 0.399460037599, -0.154011084206, -0.339656771441, 0.95, -0.05, -0.85,
@@ -160,7 +160,7 @@ import Backprop
         check([(.mean, [1.05], [0, 0, -0.5, -0.5, 0, 0]), (.sum, [2.1], [0, 0, -1, -1, 0, 0]),
                (.none, [2, 0.1], [0, 0, -1, -1, 0, 0])],
               input: logProbabilities, shape: [2, 3]) { nllLoss($0, classes: [2, 0], reduction: $1) }
-        let target = Tensor([0.2, 0.8, 0.0, 0.5, 0.25, 0.25], shape: [2, 3])
+        let target = Tensor([0.2, 0.8, 0.0, 0.5, 0.25, 0.25] as [Double], shape: [2, 3])
         check([(.mean, [0.0874794676036], [-0.2, -0.8, 0, -0.5, -0.25, -0.25].map { $0 / 6 }),
                (.sum, [0.524876805622], [-0.2, -0.8, 0, -0.5, -0.25, -0.25]),
                (.none, [-0.0818875824868, 0.221485158949, 0, -0.29657359028, 0.40342640972, 0.27842640972],
@@ -170,7 +170,7 @@ import Backprop
     }
 
     @Test func nllOfLogSoftmaxEqualsCrossEntropy() {
-        let x = Variable(Tensor([0.3, -1.0, 2.0, 0.7, 0.1, -0.4], shape: [2, 3]))
+        let x = Variable(Tensor([0.3, -1.0, 2.0, 0.7, 0.1, -0.4] as [Double], shape: [2, 3]))
         let a = nllLoss(x.logSoftmax(axis: 1), classes: [1, 2]).item(as: Double.self)
         let b = crossEntropy(x, classes: [1, 2]).item(as: Double.self)
         #expect(abs(a - b) < 1e-6)
@@ -178,10 +178,10 @@ import Backprop
 
     @Test func gradientsMatchFiniteDifferences() {
         var g = SplitMix64(seed: 7)
-        let a = Tensor.uniform([3, 4], low: -2, high: 2, dtype: .float64, using: &g)
-        let b = Tensor.uniform([3, 4], low: -2, high: 2, dtype: .float64, using: &g)
-        let p = Tensor.uniform([3, 4], low: 0.05, high: 0.95, dtype: .float64, using: &g)
-        let q = Tensor.uniform([3, 4], low: 0, high: 1, dtype: .float64, using: &g)
+        let a = Tensor.uniform([3, 4], low: -2, high: 2, dtype: .float64, generator: &g)
+        let b = Tensor.uniform([3, 4], low: -2, high: 2, dtype: .float64, generator: &g)
+        let p = Tensor.uniform([3, 4], low: 0.05, high: 0.95, dtype: .float64, generator: &g)
+        let q = Tensor.uniform([3, 4], low: 0, high: 1, dtype: .float64, generator: &g)
         let distribution = q / q.sum(axes: [1], keepDims: true)
         let checks: [(String, [Tensor], ([Variable]) -> Variable)] = [
             ("mse", [a, b], { mseLoss($0[0], $0[1]) }),
@@ -191,7 +191,7 @@ import Backprop
             ("bce", [p, q], { binaryCrossEntropy($0[0], $0[1], reduction: .none) }),
             ("bceLogits", [a, q], { binaryCrossEntropyWithLogits($0[0], $0[1]) }),
             ("bceLogitsWeighted", [a, q], {
-                binaryCrossEntropyWithLogits($0[0], $0[1], positiveWeight: Tensor([0.5, 2, 1, 3]), reduction: .none)
+                binaryCrossEntropyWithLogits($0[0], $0[1], positiveWeight: Tensor([0.5, 2, 1, 3] as [Double]), reduction: .none)
             }),
             ("ce", [a], { crossEntropy($0[0], classes: [3, 0, 1], labelSmoothing: 0.15, reduction: .none) }),
             ("ceProbabilities", [a], { crossEntropy($0[0], probabilities: distribution, labelSmoothing: 0.1) }),
@@ -207,7 +207,7 @@ import Backprop
 
     @Test func fusedCrossEntropyHasSecondDerivatives() {
         var g = SplitMix64(seed: 3)
-        let a = Tensor.uniform([2, 3], low: -2, high: 2, dtype: .float64, using: &g)
+        let a = Tensor.uniform([2, 3], low: -2, high: 2, dtype: .float64, generator: &g)
         let result = GradientCheck.runSecondOrder(inputs: [a]) { crossEntropy($0[0], classes: [2, 0], labelSmoothing: 0.1) }
         #expect(result.passed, "\(result)")
         let logits = GradientCheck.runSecondOrder(inputs: [a, a * 0.3]) {

@@ -12,7 +12,7 @@ import Backprop
     /// Deterministic test inputs in [lo, hi).
     static func input(_ shape: [Int], _ seed: UInt64, _ lo: Double = -2, _ hi: Double = 2) -> Tensor {
         var g = SplitMix64(seed: seed)
-        return Tensor.uniform(shape, low: lo, high: hi, dtype: .float64, using: &g)
+        return Tensor.uniform(shape, low: lo, high: hi, dtype: .float64, generator: &g)
     }
 
     static func expectGradient(_ shapes: [[Int]], range: (Double, Double) = (-2, 2), _ f: @escaping ([Variable]) -> Variable,

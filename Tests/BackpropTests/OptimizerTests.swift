@@ -324,7 +324,7 @@ final class SignSGD: Optimizer {
         // 2-16-16-1 tanh MLP, init from SplitMix64(4); x ~ U(-1, 1) [8, 2] from SplitMix64(3),
         // y = x0·x1; MSE; SGD lr 0.05. Loss before step 1: 0.120491, before step 200: 0.0094215.
         var data = SplitMix64(seed: 3)
-        let x = Tensor.uniform([8, 2], low: -1, high: 1, using: &data)
+        let x = Tensor.uniform([8, 2], low: -1, high: 1, generator: &data)
         let y = x.slice(axis: 1, 0..<1) * x.slice(axis: 1, 1..<2)
         var g = SplitMix64(seed: 4)
         let model = Sequential(Linear(inputSize: 2, outputSize: 16, generator: &g), Tanh(),

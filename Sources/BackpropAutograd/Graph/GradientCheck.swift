@@ -37,7 +37,7 @@ public enum GradientCheck {
         var generator = SplitMix64(seed: seed)
         let weights = probe.value.count == 1
             ? Tensor.ones(probe.shape, dtype: .float64)
-            : Tensor.uniform(probe.shape, low: 0.5, high: 1.5, dtype: .float64, using: &generator)
+            : Tensor.uniform(probe.shape, low: 0.5, high: 1.5, dtype: .float64, generator: &generator)
         func scalarLoss(_ xs: [Tensor]) -> Double {
             withNoGrad { (function(xs.map { Variable($0) }).value * weights).sum().item(as: Double.self) }
         }
@@ -74,7 +74,7 @@ public enum GradientCheck {
     public static func runSecondOrder(inputs: [Tensor], epsilon: Double = 1e-5, atol: Double = 1e-4, rtol: Double = 1e-3,
                                       seed: UInt64 = 1, _ function: @escaping ([Variable]) -> Variable) -> Result {
         var generator = SplitMix64(seed: seed)
-        let directions = inputs.map { Tensor.uniform($0.shape, low: -1, high: 1, dtype: .float64, using: &generator) }
+        let directions = inputs.map { Tensor.uniform($0.shape, low: -1, high: 1, dtype: .float64, generator: &generator) }
         return run(inputs: inputs, epsilon: epsilon, atol: atol, rtol: rtol, seed: seed) { xs in
             let tracked = xs.map { x -> Variable in
                 x.requiresGrad ? x : Variable(x.value, requiresGrad: true)

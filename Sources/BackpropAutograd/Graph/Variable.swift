@@ -6,7 +6,7 @@ import BackpropTensor
 ///
 /// Operations on `Variable`s compute their value at once (eager) and, when an input requires a
 /// gradient and gradients are enabled, record an ``Operation`` that knows how to send a gradient
-/// back to its inputs. ``backward(_:retainGraph:createGraph:)`` walks those records in reverse.
+/// back to its inputs. ``backward(_:retainGraph:createGraph:observer:)`` walks those records in reverse.
 ///
 /// ```swift
 /// let x = Variable(Tensor([2.0, 3.0]), requiresGrad: true, label: "x")
@@ -26,7 +26,7 @@ public final class Variable {
     public var label: String?
     /// The operation that produced this variable; `nil` for leaves (inputs, parameters).
     @exclusivity(unchecked) public internal(set) var creator: Operation?
-    /// Whether ``backward(_:retainGraph:createGraph:)`` stores a gradient on this non-leaf
+    /// Whether ``backward(_:retainGraph:createGraph:observer:)`` stores a gradient on this non-leaf
     /// variable too (leaves always get one), like PyTorch's `retain_grad()`.
     @exclusivity(unchecked) public var retainsGrad = false
     /// The accumulated gradient as a graph node; it has a graph of its own after a backward
@@ -52,7 +52,14 @@ public final class Variable {
         self.label = label
     }
 
-    /// A leaf variable holding the given elements.
+    /// A `float32` leaf variable holding the given elements (plain literals land here).
+    public convenience init(_ scalars: [Float], shape: [Int], requiresGrad: Bool = false, label: String? = nil) {
+        self.init(Tensor(scalars, shape: shape), requiresGrad: requiresGrad, label: label)
+    }
+
+    /// A leaf variable holding the given elements, with the array's element type
+    /// (`[Double]`: `float64`).
+    @_disfavoredOverload
     public convenience init<T: TensorScalar>(_ scalars: [T], shape: [Int], requiresGrad: Bool = false, label: String? = nil) {
         self.init(Tensor(scalars, shape: shape), requiresGrad: requiresGrad, label: label)
     }
@@ -108,14 +115,6 @@ public final class Variable {
         }
         if AnomalyDetection.isEnabled { AnomalyDetection.check(value, producedBy: name, phase: "forward", creator: output.creator) }
         return output
-    }
-}
-
-extension Variable: CustomStringConvertible {
-    public var description: String {
-        var s = "Variable(\(label.map { "\"\($0)\", " } ?? "")\(value)"
-        if let grad { s += ",\ngrad: \(grad)" }
-        return s + ")"
     }
 }
 

@@ -86,6 +86,45 @@ public enum Datasets {
         return blobs(count: count, centers: chosen, std: std, seed: rng.next(), dtype: dtype)
     }
 
+    /// A disc inside a ring (the TensorFlow Playground's "circle"): class 0 at radius
+    /// `U(0, 0.5)`, class 1 at radius `U(0.7, 1)`, angles `U(0, 2π)`, plus noise of standard
+    /// deviation `noise` on each coordinate. Class 0 first, then class 1.
+    public static func circles(count: Int, noise: Double = 0.05, seed: UInt64 = 0, dtype: DType = .float32) -> TensorDataset {
+        checkCount(count, "circles")
+        var rng = SplitMix64(seed: seed)
+        var points: [Double] = []
+        var labels: [Int] = []
+        for (label, n) in [(0, count / 2 + count % 2), (1, count / 2)] {
+            let radii = label == 0 ? (0.0, 0.5) : (0.7, 1.0)
+            for _ in 0..<n {
+                let r = rng.nextUniform(radii.0, radii.1), angle = rng.nextUniform(0, 2 * Double.pi)
+                points += [r * cos(angle) + noise * rng.nextNormal(), r * sin(angle) + noise * rng.nextNormal()]
+                labels.append(label)
+            }
+        }
+        return TensorDataset(inputs: Tensor.fromDoubles(points, shape: [count, 2], dtype: dtype), labels: labels)
+    }
+
+    /// Exclusive or over the plane: points uniform in `[-1, 1]²` (kept `0.05` away from the
+    /// axes so the classes do not touch), class 1 where `x` and `y` have opposite signs, plus
+    /// noise of standard deviation `noise`. The labels follow the points' order.
+    public static func xor(count: Int, noise: Double = 0.05, seed: UInt64 = 0, dtype: DType = .float32) -> TensorDataset {
+        checkCount(count, "xor")
+        var rng = SplitMix64(seed: seed)
+        var points: [Double] = []
+        var labels: [Int] = []
+        func coordinate() -> Double {
+            let magnitude = rng.nextUniform(0.05, 1)
+            return rng.nextUnit() < 0.5 ? -magnitude : magnitude
+        }
+        for _ in 0..<count {
+            let x = coordinate(), y = coordinate()
+            points += [x + noise * rng.nextNormal(), y + noise * rng.nextNormal()]
+            labels.append(x * y < 0 ? 1 : 0)
+        }
+        return TensorDataset(inputs: Tensor.fromDoubles(points, shape: [count, 2], dtype: dtype), labels: labels)
+    }
+
     private static func checkCount(_ count: Int, _ name: String) {
         guard count >= 1 else { fatalError("\(name): count must be at least 1, got \(count)") }
     }

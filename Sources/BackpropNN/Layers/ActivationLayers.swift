@@ -5,83 +5,76 @@ import BackpropAutograd
 
 /// `max(x, 0)`.
 public final class ReLU: Module {
-    public var isTraining = true
     /// Creates the layer (it has no parameters).
     public init() {}
+    /// The activation applied elementwise (Flatten: the axes merged).
     public func callAsFunction(_ input: Variable) -> Variable { input.relu() }
-    public var namedParameters: [(name: String, parameter: Variable)] { [] }
 }
 
 /// `tanh(x)`.
 public final class Tanh: Module {
-    public var isTraining = true
     /// Creates the layer (it has no parameters).
     public init() {}
+    /// The activation applied elementwise (Flatten: the axes merged).
     public func callAsFunction(_ input: Variable) -> Variable { input.tanh() }
-    public var namedParameters: [(name: String, parameter: Variable)] { [] }
 }
 
 /// `σ(x) = 1 / (1 + e^-x)`.
 public final class Sigmoid: Module {
-    public var isTraining = true
     /// Creates the layer (it has no parameters).
     public init() {}
+    /// The activation applied elementwise (Flatten: the axes merged).
     public func callAsFunction(_ input: Variable) -> Variable { input.sigmoid() }
-    public var namedParameters: [(name: String, parameter: Variable)] { [] }
 }
 
 /// `x` for `x > 0`, else `negativeSlope · x` (default 0.01, as PyTorch).
 public final class LeakyReLU: Module {
-    public var isTraining = true
     /// The slope for negative inputs.
     public let negativeSlope: Double
     /// Creates the layer with the given negative slope.
     public init(negativeSlope: Double = 0.01) { self.negativeSlope = negativeSlope }
+    /// The activation applied elementwise (Flatten: the axes merged).
     public func callAsFunction(_ input: Variable) -> Variable { input.leakyRelu(negativeSlope: negativeSlope) }
-    public var namedParameters: [(name: String, parameter: Variable)] { [] }
 }
 
 /// `x · Φ(x)`, or its tanh approximation when `approximate` is true.
 public final class GELU: Module {
-    public var isTraining = true
     /// Whether to use the tanh approximation (PyTorch's `approximate="tanh"`).
     public let approximate: Bool
     /// Creates the layer; exact (erf) GELU by default.
     public init(approximate: Bool = false) { self.approximate = approximate }
+    /// The activation applied elementwise (Flatten: the axes merged).
     public func callAsFunction(_ input: Variable) -> Variable { input.gelu(approximate: approximate) }
-    public var namedParameters: [(name: String, parameter: Variable)] { [] }
 }
 
 /// `(1/β) ln(1 + e^(βx))`, linear above `threshold` (defaults β = 1, threshold = 20).
 public final class Softplus: Module {
-    public var isTraining = true
     /// `β` and the threshold above which the layer is linear.
     public let beta: Double, threshold: Double
     /// Creates the layer with PyTorch's defaults β = 1, threshold = 20.
     public init(beta: Double = 1, threshold: Double = 20) { self.beta = beta; self.threshold = threshold }
+    /// The activation applied elementwise (Flatten: the axes merged).
     public func callAsFunction(_ input: Variable) -> Variable { input.softplus(beta: beta, threshold: threshold) }
-    public var namedParameters: [(name: String, parameter: Variable)] { [] }
 }
 
 /// `x` for `x > 0`, else `α(e^x - 1)` (default α = 1).
 public final class ELU: Module {
-    public var isTraining = true
     /// The scale of the negative branch.
     public let alpha: Double
     /// Creates the layer with the given `α`.
     public init(alpha: Double = 1) { self.alpha = alpha }
+    /// The activation applied elementwise (Flatten: the axes merged).
     public func callAsFunction(_ input: Variable) -> Variable { input.elu(alpha: alpha) }
-    public var namedParameters: [(name: String, parameter: Variable)] { [] }
 }
 
 /// Merges axes `startAxis...endAxis` into one (defaults: everything after the batch axis),
 /// like PyTorch's `nn.Flatten(start_dim=1, end_dim=-1)`.
 public final class Flatten: Module {
-    public var isTraining = true
     /// The first and last axes merged (negative counts from the end).
     public let startAxis: Int, endAxis: Int
     /// Creates the layer; by default it keeps the batch axis and merges the rest.
     public init(startAxis: Int = 1, endAxis: Int = -1) { self.startAxis = startAxis; self.endAxis = endAxis }
+    /// The activation applied elementwise (Flatten: the axes merged).
     public func callAsFunction(_ input: Variable) -> Variable {
         let rank = input.rank
         let start = startAxis < 0 ? startAxis + rank : startAxis
@@ -93,5 +86,4 @@ public final class Flatten: Module {
         let merged = shape[start...end].reduce(1, *)
         return input.reshaped(Array(shape[..<start]) + [merged] + Array(shape[(end + 1)...]))
     }
-    public var namedParameters: [(name: String, parameter: Variable)] { [] }
 }

@@ -21,13 +21,12 @@ public class BatchNorm: Module {
     public var weight: Variable?
     /// `β`, shape `[features]`; `nil` when `affine` is false.
     public var bias: Variable?
-    /// The running mean, shape `[features]` (a buffer: saved, not trained).
-    public let runningMean: Variable
-    /// The running unbiased variance, shape `[features]` (a buffer).
-    public let runningVar: Variable
+    /// The running mean, shape `[features]` (a buffer: saved as `running_mean`, not trained).
+    @Buffer public var runningMean: Variable
+    /// The running unbiased variance, shape `[features]` (a buffer, `running_var`).
+    @Buffer public var runningVar: Variable
     /// The number of training batches seen, as a `float64` scalar (a buffer, `num_batches_tracked`).
-    public let batchesTracked: Variable
-    public var isTraining = true
+    @Buffer public var batchesTracked: Variable
     /// The layer's name and the input shapes it accepts, for messages.
     let name: String, expectedShapes: String
     /// The input ranks it accepts.
@@ -44,14 +43,18 @@ public class BatchNorm: Module {
         self.momentum = momentum
         weight = affine ? Variable(Tensor.ones([features], dtype: dtype), requiresGrad: true, label: "weight") : nil
         bias = affine ? Variable(Tensor.zeros([features], dtype: dtype), requiresGrad: true, label: "bias") : nil
-        runningMean = Variable(Tensor.zeros([features], dtype: dtype), label: "running_mean")
-        runningVar = Variable(Tensor.ones([features], dtype: dtype), label: "running_var")
-        batchesTracked = Variable(Tensor(0, dtype: .float64), label: "num_batches_tracked")
+        _runningMean = Buffer(wrappedValue: Variable(Tensor.zeros([features], dtype: dtype), label: "running_mean"),
+                              key: "running_mean")
+        _runningVar = Buffer(wrappedValue: Variable(Tensor.ones([features], dtype: dtype), label: "running_var"),
+                             key: "running_var")
+        _batchesTracked = Buffer(wrappedValue: Variable(Tensor(0, dtype: .float64), label: "num_batches_tracked"),
+                                 key: "num_batches_tracked")
     }
 
     /// The number of training batches seen (PyTorch's `num_batches_tracked`).
     public var numBatchesTracked: Int { Int(batchesTracked.value.item(as: Double.self)) }
 
+    /// The normalised input, scaled by `γ` and shifted by `β`.
     public func callAsFunction(_ input: Variable) -> Variable {
         guard ranks.contains(input.rank), input.shape[1] == features else {
             fatalError("\(name): expected an input of shape \(expectedShapes), got \(input.shape)")
@@ -86,19 +89,10 @@ public class BatchNorm: Module {
         runningMean.value = runningMean.value * (1 - factor) + mean.reshaped([features]) * factor
         runningVar.value = runningVar.value * (1 - factor) + unbiased * factor
     }
-
-    public var namedParameters: [(name: String, parameter: Variable)] {
-        guard let weight, let bias else { return [] }
-        return [(name: "weight", parameter: weight), (name: "bias", parameter: bias)]
-    }
-
-    public var namedBuffers: [(name: String, buffer: Variable)] {
-        [(name: "running_mean", buffer: runningMean), (name: "running_var", buffer: runningVar),
-         (name: "num_batches_tracked", buffer: batchesTracked)]
-    }
 }
 
-extension BatchNorm: CustomStringConvertible {
+extension BatchNorm {
+    /// `BatchNorm1d(features)` or `BatchNorm2d(features)`.
     public var description: String { "\(name)(\(features))" }
 }
 

@@ -28,7 +28,6 @@ public final class Conv2d: Module {
     public let padding: Conv2dPadding
     /// The number of channel groups convolved separately.
     public let groups: Int
-    public var isTraining = true
 
     /// Creates the layer with PyTorch's default initialisation drawn from `generator`.
     public init(inChannels: Int, outChannels: Int, kernelSize: Size2d, stride: Size2d = 1, padding: Conv2dPadding = 0,
@@ -56,15 +55,10 @@ public final class Conv2d: Module {
     public func callAsFunction(_ input: Variable) -> Variable {
         input.conv2d(weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups)
     }
-
-    public var namedParameters: [(name: String, parameter: Variable)] {
-        var list = [(name: "weight", parameter: weight)]
-        if let bias { list.append((name: "bias", parameter: bias)) }
-        return list
-    }
 }
 
-extension Conv2d: CustomStringConvertible {
+extension Conv2d {
+    /// `Conv2d(in → out, kernel (h, w))` with the settings that differ from the defaults.
     public var description: String {
         "Conv2d(\(inChannels) → \(outChannels), kernel \(kernelSize)\(stride == 1 ? "" : ", stride \(stride)")\(groups == 1 ? "" : ", groups \(groups)")\(bias == nil ? ", no bias" : ""))"
     }

@@ -6,20 +6,24 @@ import BackpropAutograd
 ///
 /// `y = x ⊙ m / (1-p)`, `m_i = 1` when the layer's own ``SplitMix64`` draws `u_i ≥ p`
 /// (one draw per element, row-major), else 0. The gradient is `g ⊙ m / (1-p)`.
+///
+/// Without a seed, the layer's generator is seeded from the ``DefaultGenerator``, so two
+/// dropout layers draw different masks, reproducibly after ``manualSeed(_:)``.
 public final class Dropout: Module {
     /// The probability of zeroing an element.
     public let p: Double
     /// The generator of the masks; reseed it to repeat a run's masks.
     public var generator: SplitMix64
-    public var isTraining = true
 
-    /// Creates the layer with drop probability `p` and a mask generator seeded with `seed`.
-    public init(p: Double = 0.5, seed: UInt64 = 0) {
+    /// Creates the layer with drop probability `p` and a mask generator seeded with `seed`,
+    /// or with the next seed of the ``DefaultGenerator`` when `seed` is `nil`.
+    public init(p: Double = 0.5, seed: UInt64? = nil) {
         guard p >= 0, p <= 1 else { fatalError("Dropout: p must lie in [0, 1], got \(p)") }
         self.p = p
-        generator = SplitMix64(seed: seed)
+        generator = SplitMix64(seed: seed ?? DefaultGenerator.nextSeed())
     }
 
+    /// `x ⊙ m / (1-p)` in training, `x` in evaluation.
     public func callAsFunction(_ input: Variable) -> Variable {
         guard isTraining, p > 0 else { return input }
         if p == 1 { return input * 0 }
@@ -42,9 +46,6 @@ public final class Dropout: Module {
         return mask
     }
 
-    public var namedParameters: [(name: String, parameter: Variable)] { [] }
-}
-
-extension Dropout: CustomStringConvertible {
+    /// `Dropout(p: 0.5)`.
     public var description: String { "Dropout(p: \(p))" }
 }

@@ -21,7 +21,6 @@ public final class GroupNorm: Module {
     public var weight: Variable?
     /// `β`, shape `[channels]`, or `nil` without affine parameters.
     public var bias: Variable?
-    public var isTraining = true
 
     /// Creates the layer with `γ = 1` and `β = 0` (PyTorch's defaults, `ε = 1e-5`).
     public init(groups: Int, channels: Int, eps: Double = 1e-5, affine: Bool = true, dtype: DType = .float32) {
@@ -46,13 +45,9 @@ public final class GroupNorm: Module {
         let channelShape = [1, channels] + Array(repeating: 1, count: input.rank - 2)
         return normalized * weight.reshaped(channelShape) + bias.reshaped(channelShape)
     }
-
-    public var namedParameters: [(name: String, parameter: Variable)] {
-        guard let weight, let bias else { return [] }
-        return [(name: "weight", parameter: weight), (name: "bias", parameter: bias)]
-    }
 }
 
-extension GroupNorm: CustomStringConvertible {
+extension GroupNorm {
+    /// `GroupNorm(groups, channels)`.
     public var description: String { "GroupNorm(\(groups), \(channels))" }
 }

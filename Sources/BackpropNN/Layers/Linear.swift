@@ -19,7 +19,6 @@ public final class Linear: Module {
     public let inputSize: Int
     /// The size of the last output axis.
     public let outputSize: Int
-    public var isTraining = true
 
     /// Creates the layer with PyTorch's default initialisation drawn from `generator`.
     public init(inputSize: Int, outputSize: Int, bias: Bool = true, dtype: DType = .float32,
@@ -30,12 +29,19 @@ public final class Linear: Module {
         self.inputSize = inputSize
         self.outputSize = outputSize
         weight = Variable(Initializers.pytorchLinearDefault([outputSize, inputSize], fanIn: inputSize, dtype: dtype,
-                                                            using: &generator),
+                                                            generator: &generator),
                           requiresGrad: true, label: "weight")
         self.bias = bias
-            ? Variable(Initializers.pytorchLinearDefault([outputSize], fanIn: inputSize, dtype: dtype, using: &generator),
+            ? Variable(Initializers.pytorchLinearDefault([outputSize], fanIn: inputSize, dtype: dtype, generator: &generator),
                        requiresGrad: true, label: "bias")
             : nil
+    }
+
+    /// Creates the layer with PyTorch's default initialisation drawn from a generator seeded by
+    /// the ``DefaultGenerator`` (reproducible after ``manualSeed(_:)``).
+    public convenience init(inputSize: Int, outputSize: Int, bias: Bool = true, dtype: DType = .float32) {
+        var generator = DefaultGenerator.spawn()
+        self.init(inputSize: inputSize, outputSize: outputSize, bias: bias, dtype: dtype, generator: &generator)
     }
 
     /// `x·Wᵀ + b` for `x` of shape `[..., inputSize]`.
@@ -51,14 +57,9 @@ public final class Linear: Module {
         guard let bias else { return product }
         return product + bias
     }
-
-    public var namedParameters: [(name: String, parameter: Variable)] {
-        var list = [(name: "weight", parameter: weight)]
-        if let bias { list.append((name: "bias", parameter: bias)) }
-        return list
-    }
 }
 
-extension Linear: CustomStringConvertible {
+extension Linear {
+    /// `Linear(in → out)`, with `, no bias` for a layer without bias.
     public var description: String { "Linear(\(inputSize) → \(outputSize)\(bias == nil ? ", no bias" : ""))" }
 }

@@ -16,29 +16,13 @@ public final class Sequential: Module {
     /// Creates the container from the layers listed.
     public convenience init(_ layers: any Module...) { self.init(layers: layers) }
 
+    /// The output of the last layer, each layer applied to the output of the one before.
     public func callAsFunction(_ input: Variable) -> Variable {
         layers.reduce(input) { x, layer in layer(x) }
     }
 
-    /// Setting it sets every layer's flag.
-    public var isTraining: Bool {
-        get { layers.first?.isTraining ?? true }
-        set { for layer in layers { layer.isTraining = newValue } }
-    }
-
-    public var namedParameters: [(name: String, parameter: Variable)] {
-        layers.enumerated().flatMap { prefixed(String($0.offset), $0.element.namedParameters) }
-    }
-
-    public var namedBuffers: [(name: String, buffer: Variable)] {
-        layers.enumerated().flatMap { i, layer in
-            layer.namedBuffers.map { (name: "\(i).\($0.name)", buffer: $0.buffer) }
-        }
-    }
-}
-
-extension Sequential: CustomStringConvertible {
-    public var description: String {
-        "Sequential(\n" + layers.enumerated().map { "  (\($0.offset)): \(layerName($0.element))" }.joined(separator: "\n") + "\n)"
+    /// The layers, named by position: `"0"`, `"1"`, ...
+    public var namedChildren: [(name: String, module: any Module)] {
+        layers.enumerated().map { (name: String($0.offset), module: $0.element) }
     }
 }

@@ -2,19 +2,22 @@ import BackpropTensor
 import BackpropAutograd
 /// A table of a model's layers with their output shapes and parameter counts, and the total,
 /// found by running one forward pass on zeros of `inputShape` (batch axis included) in
-/// evaluation mode without recording a graph; the model's training flag is restored after.
+/// evaluation mode without recording a graph; every module's training flag is restored after.
 ///
+/// A ``Sequential`` model lists each layer with its output shape. Any other module lists each
+/// descendant that is a leaf or holds parameters of its own, by dotted name, with those
+/// parameters, and the whole model's output shape in the last row.
 /// ```
 /// Layer                      Output shape    Parameters
 /// 0: Linear(784 → 256)       [1, 256]           200,960
-/// 1: ReLU                    [1, 256]                 0
+/// 1: ReLU()                  [1, 256]                 0
 /// ...
 /// Total parameters: 235,146
 /// ```
 public func summary(of model: any Module, inputShape: [Int], dtype: DType = .float32) -> String {
-    let wasTraining = model.isTraining
+    let flags = model.modules.map { ($0, $0.isTraining) }
     model.eval()
-    defer { model.isTraining = wasTraining }
+    defer { for (module, flag) in flags { module.isTraining = flag } }
     var rows: [(String, String, Int)] = []
     withNoGrad {
         var x = Variable(Tensor.zeros(inputShape, dtype: dtype))
@@ -24,8 +27,12 @@ public func summary(of model: any Module, inputShape: [Int], dtype: DType = .flo
                 rows.append(("\(i): \(layerName(layer))", "\(x.shape)", layer.parameterCount))
             }
         } else {
+            for (name, module) in model.namedModules.dropFirst() {
+                let own = ModuleMembers(of: module).parameters.reduce(0) { $0 + $1.parameter.value.count }
+                if module.children.isEmpty || own > 0 { rows.append(("\(name): \(layerName(module))", "", own)) }
+            }
             x = model(x)
-            rows.append((layerName(model), "\(x.shape)", model.parameterCount))
+            rows.append(("(output of \(String(describing: type(of: model))))", "\(x.shape)", 0))
         }
     }
     let header = ("Layer", "Output shape", "Parameters")
@@ -38,13 +45,17 @@ public func summary(of model: any Module, inputShape: [Int], dtype: DType = .flo
         lines.append(pad(name, nameWidth) + pad(shape, shapeWidth) + leftPad(groupedThousands(count), header.2.count))
     }
     lines.append("Total parameters: \(groupedThousands(model.parameterCount))")
+    if model.trainableParameterCount != model.parameterCount {
+        lines.append("Trainable parameters: \(groupedThousands(model.trainableParameterCount))")
+    }
     return lines.joined(separator: "\n")
 }
 
-/// A layer's one-line description if it has one, else its type name.
+/// A layer's one-line description: the first line of its description (a container's type and
+/// an opening parenthesis become its type name).
 func layerName(_ layer: any Module) -> String {
-    if let described = layer as? CustomStringConvertible, !(layer is Sequential) { return described.description }
-    return String(describing: type(of: layer))
+    let firstLine = layer.description.prefix { $0 != "\n" }
+    return firstLine.hasSuffix("(") && layer.description.contains("\n") ? String(firstLine.dropLast()) : String(firstLine)
 }
 
 /// `1234567` as `"1,234,567"`.

@@ -6,7 +6,7 @@ import BackpropAutograd
 /// The logarithms are clamped at -100 as in PyTorch, so the loss is finite at `p = 0` and
 /// `p = 1`; the gradient is PyTorch's `∂ℓ/∂p = (p - y) / max(p(1 - p), 10⁻¹²)` and
 /// `∂ℓ/∂y = max(ln(1 - p), -100) - max(ln p, -100)`. Prefer
-/// ``binaryCrossEntropyWithLogits(_:_:positiveWeight:reduction:)`` on raw scores: it is exact for any score.
+/// ``binaryCrossEntropyWithLogits(_:_:positiveWeight:reduction:)-(_,Variable,_,_)`` on raw scores: it is exact for any score.
 public func binaryCrossEntropy(_ probabilities: Variable, _ targets: Variable, reduction: Reduction = .mean) -> Variable {
     checkSameShape(probabilities.shape, targets.shape, loss: "binaryCrossEntropy")
     let p = probabilities, y = targets
@@ -57,7 +57,7 @@ public func binaryCrossEntropyWithLogits(_ logits: Variable, _ targets: Variable
     return ((1 - y) * x + logWeight * softplusNegative).reduced(reduction, loss: "binaryCrossEntropyWithLogits")
 }
 
-/// ``binaryCrossEntropyWithLogits(_:_:positiveWeight:reduction:)`` with constant targets.
+/// ``binaryCrossEntropyWithLogits(_:_:positiveWeight:reduction:)-(_,Variable,_,_)`` with constant targets.
 public func binaryCrossEntropyWithLogits(_ logits: Variable, _ targets: Tensor, positiveWeight: Tensor? = nil,
                                          reduction: Reduction = .mean) -> Variable {
     binaryCrossEntropyWithLogits(logits, Variable(targets), positiveWeight: positiveWeight, reduction: reduction)

@@ -26,7 +26,7 @@ public func klDivergence(_ logInput: Variable, _ target: Variable, reduction: Re
     return pointwise.reduced(reduction, loss: "klDivergence")
 }
 
-/// ``klDivergence(_:_:reduction:logTarget:)`` with a constant target.
+/// ``klDivergence(_:_:reduction:logTarget:)-(_,Variable,_,_)`` with a constant target.
 public func klDivergence(_ logInput: Variable, _ target: Tensor, reduction: Reduction = .mean,
                          logTarget: Bool = false) -> Variable {
     klDivergence(logInput, Variable(target), reduction: reduction, logTarget: logTarget)

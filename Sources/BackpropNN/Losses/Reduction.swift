@@ -9,7 +9,7 @@ public enum Reduction: Sendable {
     /// No reduction: one loss per element (per sample for the classification losses).
     case none
     /// The sum divided by the batch size (the first axis); defined only for
-    /// ``klDivergence(_:_:reduction:logTarget:)``, where it is the mathematically correct mean.
+    /// ``klDivergence(_:_:reduction:logTarget:)-(_,Variable,_,_)``, where it is the mathematically correct mean.
     case batchMean
 }
 

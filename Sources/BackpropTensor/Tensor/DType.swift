@@ -3,7 +3,9 @@
 /// Training runs in `float32`; `float64` exists so that gradient checks by finite differences
 /// are accurate (see ``GradientCheck``).
 public enum DType: String, Sendable, CaseIterable, CustomStringConvertible {
+    /// 32-bit IEEE floating point (Swift `Float`), the default, as in PyTorch.
     case float32
+    /// 64-bit IEEE floating point (Swift `Double`): opt in with `dtype: .float64` or a `[Double]` array.
     case float64
 
     /// Bytes per element.

@@ -1,7 +1,19 @@
 extension Tensor {
-    /// A tensor with the given elements (row-major) and shape. The element type follows the
-    /// array's: `[Float]` gives `float32`, `[Double]` gives `float64`.
+    /// A `float32` tensor with the given elements (row-major) and shape. Plain literals land
+    /// here, so `Tensor([1.0, 2.0])` is `float32`, as `torch.tensor([1.0, 2.0])`.
+    public init(_ scalars: [Float], shape: [Int]) {
+        self.init(typed: scalars, shape: shape)
+    }
+
+    /// A tensor with the given elements (row-major) and shape whose element type follows the
+    /// array's: a `[Double]` value gives `float64` (the opt-in for double precision:
+    /// `Tensor([1.0, 2.0] as [Double])`).
+    @_disfavoredOverload
     public init<T: TensorScalar>(_ scalars: [T], shape: [Int]) {
+        self.init(typed: scalars, shape: shape)
+    }
+
+    private init<T: TensorScalar>(typed scalars: [T], shape: [Int]) {
         let n = Shape.count(of: shape, in: "Tensor(_:shape:)")
         guard n == scalars.count else {
             fatalError("Tensor(_:shape:): \(scalars.count) values do not fill shape \(shape) (\(n) elements)")
@@ -13,9 +25,46 @@ extension Tensor {
         }
     }
 
-    /// A one-dimensional tensor of the given elements.
+    /// A one-dimensional `float32` tensor of the given elements: `Tensor([1, 2, 3])`.
+    public init(_ scalars: [Float]) {
+        self.init(scalars, shape: [scalars.count])
+    }
+
+    /// A one-dimensional tensor whose element type follows the array's (`[Double]`: `float64`).
+    @_disfavoredOverload
     public init<T: TensorScalar>(_ scalars: [T]) {
         self.init(scalars, shape: [scalars.count])
+    }
+
+    /// A `float32` matrix from its rows: `Tensor([[1, 2], [3, 4]])` has shape `[2, 2]`.
+    public init(_ rows: [[Float]]) { self.init(nested: rows.map { Tensor($0) }, in: "Tensor(_ rows:)") }
+
+    /// A matrix from its rows, with the element type of the array (`[[Double]]`: `float64`).
+    @_disfavoredOverload
+    public init<T: TensorScalar>(_ rows: [[T]]) { self.init(nested: rows.map { Tensor($0) }, in: "Tensor(_ rows:)") }
+
+    /// A rank-3 `float32` tensor from nested arrays: `Tensor([[[1, 2]], [[3, 4]]])` is `[2, 1, 2]`.
+    public init(_ planes: [[[Float]]]) { self.init(nested: planes.map { Tensor($0) }, in: "Tensor(_ planes:)") }
+
+    /// A rank-3 tensor from nested arrays, with the element type of the array.
+    @_disfavoredOverload
+    public init<T: TensorScalar>(_ planes: [[[T]]]) { self.init(nested: planes.map { Tensor($0) }, in: "Tensor(_ planes:)") }
+
+    /// Stacks equally shaped parts along a new first axis; ragged parts are an error naming the
+    /// first part that differs.
+    private init(nested parts: [Tensor], in context: String) {
+        guard let first = parts.first else {
+            self.init(uninitializedShape: [0], dtype: .float32)
+            return
+        }
+        if let bad = parts.firstIndex(where: { $0.shape != first.shape }) {
+            fatalError("\(context): nested arrays must be rectangular, but entry \(bad) has shape \(parts[bad].shape) and entry 0 has \(first.shape)")
+        }
+        self.init(uninitializedShape: [parts.count] + first.shape, dtype: first.dtype)
+        let size = first.count * first.dtype.byteSize
+        for (i, part) in parts.enumerated() where size > 0 {
+            (buffer.raw + i * size).copyMemory(from: part.buffer.raw, byteCount: size)
+        }
     }
 
     /// A scalar (rank-0) tensor.
@@ -49,6 +98,13 @@ extension Tensor {
     /// A tensor of zeros with the shape and element type of `other`.
     public static func zeros(like other: Tensor) -> Tensor { zeros(other.shape, dtype: other.dtype) }
 
+    /// Zeros shaped like `other`, with its element type (PyTorch's `torch.zeros_like`).
+    public static func zerosLike(_ other: Tensor) -> Tensor { zeros(other.shape, dtype: other.dtype) }
+    /// Ones shaped like `other`, with its element type (PyTorch's `torch.ones_like`).
+    public static func onesLike(_ other: Tensor) -> Tensor { ones(other.shape, dtype: other.dtype) }
+    /// `value` everywhere, shaped like `other`, with its element type (`torch.full_like`).
+    public static func fullLike(_ other: Tensor, value: Double) -> Tensor { full(other.shape, value: value, dtype: other.dtype) }
+
     /// `[start, start + step, ...]` up to but excluding `end`, like `torch.arange`.
     public static func arange(_ start: Double = 0, _ end: Double, step: Double = 1, dtype: DType = .float32) -> Tensor {
         guard step != 0 else { fatalError("arange: step must not be zero") }
@@ -61,21 +117,6 @@ extension Tensor {
         var t = zeros([n, n], dtype: dtype)
         for i in 0..<n { t[i, i] = 1 }
         return t
-    }
-
-    /// Elements drawn uniformly from [low, high) with ``SplitMix64/nextUniform(_:_:)``,
-    /// in row-major order.
-    public static func uniform(_ shape: [Int], low: Double = 0, high: Double = 1, dtype: DType = .float32,
-                               using generator: inout SplitMix64) -> Tensor {
-        let n = Shape.count(of: shape, in: "uniform")
-        return fromDoubles((0..<n).map { _ in generator.nextUniform(low, high) }, shape: shape, dtype: dtype)
-    }
-
-    /// Elements drawn from a normal distribution with the given mean and standard deviation.
-    public static func normal(_ shape: [Int], mean: Double = 0, std: Double = 1, dtype: DType = .float32,
-                              using generator: inout SplitMix64) -> Tensor {
-        let n = Shape.count(of: shape, in: "normal")
-        return fromDoubles((0..<n).map { _ in mean + std * generator.nextNormal() }, shape: shape, dtype: dtype)
     }
 
     /// Builds a tensor of any element type from `Double` values.

@@ -77,7 +77,10 @@ public struct Tensor: @unchecked Sendable {
         }
     }
 
-    /// The element at the given indices, one per axis.
+    /// The element at the given indices, one per axis, where a `Double` is expected
+    /// (`let v: Double = t[1, 2]`, `t[1, 2] = 5`); elsewhere `t[1, 2]` is a tensor (see
+    /// ``TensorIndex``).
+    @_disfavoredOverload
     public subscript(indices: Int...) -> Double {
         get { element(at: flatOffset(indices), as: Double.self) }
         set {

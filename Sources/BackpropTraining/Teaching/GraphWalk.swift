@@ -11,14 +11,15 @@ import BackpropData
 ///
 /// Unlike ``Variable/topologicalOrder()`` it also visits inputs that need no gradient
 /// (the data `x`, constants), because a picture of the graph should show them.
-struct GraphWalk {
+public struct GraphWalk {
     /// The values, each after all of its inputs (leaves first, the root last).
-    let values: [Variable]
+    public let values: [Variable]
     /// The operations that made them, in the same order.
-    let operations: [BackpropAutograd.Operation]
+    public let operations: [BackpropAutograd.Operation]
     private let names: [ObjectIdentifier: String]
 
-    init(from root: Variable) {
+    /// Walks the graph that produced `root`.
+    public init(from root: Variable) {
         // Iterative depth-first search: a recursive walk overflows the stack on deep graphs.
         var order: [Variable] = []
         var visited = Set<ObjectIdentifier>()
@@ -48,7 +49,7 @@ struct GraphWalk {
     }
 
     /// The display name of a value of this graph (`?` for a value from outside it).
-    func name(of value: Variable) -> String {
+    public func name(of value: Variable) -> String {
         names[ObjectIdentifier(value)] ?? "?"
     }
 }

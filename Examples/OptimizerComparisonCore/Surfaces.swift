@@ -1,33 +1,33 @@
 import Backprop
 
 /// A function of two parameters to minimise, with where to start and how to judge success.
-struct Surface {
+public struct Surface {
     /// The file-name part (`optimizers-<slug>.svg`).
-    let slug: String
+    public let slug: String
     /// The heading, with the formula.
-    let title: String
-    let start: (x: Double, y: Double)
-    let xRange: ClosedRange<Double>
-    let yRange: ClosedRange<Double>
+    public let title: String
+    public let start: (x: Double, y: Double)
+    public let xRange: ClosedRange<Double>
+    public let yRange: ClosedRange<Double>
     /// The minimiser, if there is one (drawn as a star).
-    let minimum: (x: Double, y: Double)?
+    public let minimum: (x: Double, y: Double)?
     /// The smallest value `f*`; losses are reported as the gap `f − f*`.
-    let minimumValue: Double?
+    public let minimumValue: Double?
     /// A run has converged once `f − f*` stays below this.
-    let tolerance: Double?
+    public let tolerance: Double?
     /// For the saddle (no minimum): a run has escaped once `f` drops below this.
-    let escapeLevel: Double?
-    let steps: Int
+    public let escapeLevel: Double?
+    public let steps: Int
     /// Contour levels spaced geometrically (valleys) rather than evenly.
-    let logarithmicLevels: Bool
+    public let logarithmicLevels: Bool
     /// The objective at `p = [x, y]` (a `[2]` float64 variable), as a scalar.
-    let objective: (Variable) -> Variable
+    public let objective: (Variable) -> Variable
     /// The loss whose gradient the optimizer follows, when it differs from the objective
     /// (the noisy quadratic's mini-batch); `generator` draws the batch.
-    var stochasticLoss: ((Variable, inout SplitMix64) -> Variable)? = nil
+    public var stochasticLoss: ((Variable, inout SplitMix64) -> Variable)? = nil
 
     /// The objective at a point, without recording a graph.
-    func value(_ x: Double, _ y: Double) -> Double {
+    public func value(_ x: Double, _ y: Double) -> Double {
         withNoGrad { objective(Variable(Tensor([x, y], shape: [2]))).item(as: Double.self) }
     }
 }
@@ -37,9 +37,9 @@ private func coordinates(_ p: Variable) -> (Variable, Variable) {
     (p.slice(axis: 0, 0..<1), p.slice(axis: 0, 1..<2))
 }
 
-enum Surfaces {
+public enum Surfaces {
     /// Rosenbrock's banana valley: easy to find, slow to follow. `f(x, y) = (1 − x)² + 100(y − x²)²`.
-    static var rosenbrock: Surface { Surface(
+    public static var rosenbrock: Surface { Surface(
         slug: "rosenbrock", title: "Rosenbrock  f = (1 − x)² + 100 (y − x²)²",
         start: (-1.5, 2), xRange: -2...2, yRange: -1...3, minimum: (1, 1), minimumValue: 0,
         tolerance: 1e-4, escapeLevel: nil, steps: 3000, logarithmicLevels: true,
@@ -50,7 +50,7 @@ enum Surfaces {
 
     /// Beale's function: flat plateaus and steep walls.
     /// `f(x, y) = (1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²`.
-    static var beale: Surface { Surface(
+    public static var beale: Surface { Surface(
         slug: "beale", title: "Beale  f = (1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²",
         start: (1, 1.5), xRange: -1...4, yRange: -1.5...2, minimum: (3, 0.5), minimumValue: 0,
         tolerance: 1e-4, escapeLevel: nil, steps: 3000, logarithmicLevels: true,
@@ -64,7 +64,7 @@ enum Surfaces {
 
     /// A saddle: the gradient vanishes at the origin, which is no minimum. `f(x, y) = x² − y²`.
     /// Starting just off the ridge, how fast does each method get away?
-    static var saddle: Surface { Surface(
+    public static var saddle: Surface { Surface(
         slug: "saddle", title: "Saddle  f = x² − y²  (start just off the ridge)",
         start: (1, 1e-3), xRange: -1.5...1.5, yRange: -1.5...1.5, minimum: nil, minimumValue: nil,
         tolerance: nil, escapeLevel: -1, steps: 500, logarithmicLevels: false,
@@ -75,7 +75,7 @@ enum Surfaces {
 
     /// A long, narrow bowl (condition number 100): plain gradient descent must use a step small
     /// enough for the steep direction and so crawls along the flat one. `f(x, y) = ½(x² + 100 y²)`.
-    static var illConditioned: Surface { Surface(
+    public static var illConditioned: Surface { Surface(
         slug: "ill-conditioned", title: "Ill-conditioned quadratic  f = ½ (x² + 100 y²)",
         start: (-4, 1), xRange: -5...5, yRange: -2...2, minimum: (0, 0), minimumValue: 0,
         tolerance: 1e-6, escapeLevel: nil, steps: 2000, logarithmicLevels: true,
@@ -86,7 +86,7 @@ enum Surfaces {
 
     /// Least squares on 256 points, followed with gradients of random mini-batches of 8:
     /// `f(w) = (1/2N) Σ_i (a_i·w − b_i)²`, with `b = A·(1, −1.5) + noise`.
-    static var noisyQuadratic: Surface {
+    public static var noisyQuadratic: Surface {
         var generator = SplitMix64(seed: 7)
         let n = 256
         var a: [Double] = [], b: [Double] = []
@@ -125,5 +125,5 @@ enum Surfaces {
             })
     }
 
-    static var all: [Surface] { [rosenbrock, beale, saddle, illConditioned, noisyQuadratic] }
+    public static var all: [Surface] { [rosenbrock, beale, saddle, illConditioned, noisyQuadratic] }
 }
