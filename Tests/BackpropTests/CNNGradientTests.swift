@@ -9,7 +9,7 @@ import Backprop
 @Suite struct CNNGradientTests {
     static func input(_ shape: [Int], _ seed: UInt64) -> Tensor {
         var g = SplitMix64(seed: seed)
-        return Tensor.uniform(shape, low: -1, high: 1, dtype: .float64, using: &g)
+        return Tensor.uniform(shape, low: -1, high: 1, dtype: .float64, generator: &g)
     }
 
     static func expectGradients(_ shapes: [[Int]], secondOrder: Bool = true, _ f: @escaping ([Variable]) -> Variable,

@@ -43,10 +43,10 @@ public final class Conv2d: Module {
         (self.stride, self.padding, self.dilation, self.groups) = (stride, padding, dilation, groups)
         let fanIn = inChannels / groups * kernelSize.height * kernelSize.width
         let shape = [outChannels, inChannels / groups, kernelSize.height, kernelSize.width]
-        weight = Variable(Initializers.pytorchLinearDefault(shape, fanIn: fanIn, dtype: dtype, using: &generator),
+        weight = Variable(Initializers.pytorchLinearDefault(shape, fanIn: fanIn, dtype: dtype, generator: &generator),
                           requiresGrad: true, label: "weight")
         self.bias = bias
-            ? Variable(Initializers.pytorchLinearDefault([outChannels], fanIn: fanIn, dtype: dtype, using: &generator),
+            ? Variable(Initializers.pytorchLinearDefault([outChannels], fanIn: fanIn, dtype: dtype, generator: &generator),
                        requiresGrad: true, label: "bias")
             : nil
     }
