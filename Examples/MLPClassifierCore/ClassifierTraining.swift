@@ -35,7 +35,7 @@ public enum ClassifierTraining {
         }
 
         let optimizer = MLPClassifier.makeOptimizer(options.optimizer, parameters: model.parameters, learningRate: lr)
-        let scheduler = options.cosineSchedule ? CosineAnnealingLR(optimizer, maxEpochs: epochs) : nil
+        let scheduler = options.cosineSchedule ? CosineAnnealingLR(optimizer, tMax: epochs) : nil
         let loader = DataLoader(train, batchSize: batchSize, shuffle: true, seed: options.seed &+ 1)
         log("training: \(options.optimizer.rawValue) lr \(lr)\(options.cosineSchedule ? " (cosine-annealed to 0)" : ""), "
             + "batch \(batchSize), \(epochs) epochs, seed \(options.seed), \(Threading.threadCount) threads")

@@ -48,11 +48,9 @@ public enum MLPClassifier {
             return (train, test, "IDX files in \(path)")
         case .csv(let path, let labelColumn):
             guard fileManager.fileExists(atPath: path) else { throw UsageError("--csv: no such file: \(path)") }
-            let all = try CSV.load(URL(fileURLWithPath: path), labelColumn: labelColumn)
+            let url = URL(fileURLWithPath: path)
+            let all = try Int(labelColumn).map { try CSV.load(url, labelColumn: $0) } ?? CSV.load(url, labelColumn: labelColumn)
             guard all.count >= 5 else { throw UsageError("--csv: \(path) has only \(all.count) rows; need at least 5") }
-            if let negative = all.labels.first(where: { $0 < 0 }) {
-                throw UsageError("--csv: labels must be class numbers 0, 1, 2, ...; found \(negative)")
-            }
             // A fixed random fifth is the test set; features are standardised with the training statistics.
             let (train, test) = trainValidationSplit(all, validationFraction: 0.2, seed: seed)
             let standardizer = Standardizer(fitting: train.inputs)
@@ -122,7 +120,7 @@ public enum MLPClassifier {
         guard classCount >= 2 else { throw UsageError("the data has \(classCount) class; a classifier needs at least 2") }
         let inputSize = train.inputs.shape[1]
         let hidden = options.resolvedHidden, epochs = options.resolvedEpochs
-        let batchSize = options.resolvedBatchSize, lr = options.resolvedLearningRate
+        let batchSize = options.resolvedBatchSize(trainingExamples: train.count), lr = options.resolvedLearningRate
 
         let model = makeModel(inputSize: inputSize, hidden: hidden, classes: classCount, seed: options.seed)
         let architecture = ([inputSize] + hidden + [classCount]).map(String.init).joined(separator: "-")

@@ -16,9 +16,10 @@ public enum DataSource: Equatable, Sendable {
     case bundledDigits
     /// A folder with MNIST's four IDX files (MNIST itself, Fashion-MNIST, the digits).
     case idx(directory: String)
-    /// A CSV file of numeric columns, one of them an integer class label; a fixed random
-    /// fifth of its rows becomes the test set.
-    case csv(file: String, labelColumn: Int)
+    /// A CSV file of numeric feature columns and one class label column (numbers 0, 1, ... or
+    /// names), given by 0-based index (`-1` = last) or header name; a fixed random fifth of its
+    /// rows becomes the test set.
+    case csv(file: String, labelColumn: String)
 }
 
 /// The optimizers the example can train with, by command-line name.
@@ -73,8 +74,12 @@ public struct Options: Equatable, Sendable {
     public var resolvedHidden: [Int] { hidden ?? (data == .bundledDigits ? [128] : [256, 128]) }
     /// The epochs: `--epochs`, else 30 for the digits (1,437 images), 10 otherwise.
     public var resolvedEpochs: Int { epochs ?? (data == .bundledDigits ? 30 : 10) }
-    /// The batch size: `--batch-size`, else 32 for the digits, 128 otherwise.
-    public var resolvedBatchSize: Int { batchSize ?? (data == .bundledDigits ? 32 : 128) }
+    /// The batch size: `--batch-size`, else 32 for the digits; otherwise 128, or an eighth of
+    /// the training examples when that is smaller, so that a small set (iris: 120 training
+    /// rows, batches of 15) still takes several steps per epoch.
+    public func resolvedBatchSize(trainingExamples: Int) -> Int {
+        batchSize ?? (data == .bundledDigits ? 32 : Swift.max(1, Swift.min(128, trainingExamples / 8)))
+    }
     /// The learning rate: `--lr`, else the optimizer's default.
     public var resolvedLearningRate: Double { learningRate ?? optimizer.defaultLearningRate }
 }
@@ -97,15 +102,18 @@ public let usage = """
 
     DATA
       --data DIR              a folder with MNIST-style IDX files (train-images-idx3-ubyte, ...)
-      --csv FILE              a CSV file of numbers; one column is the integer class label
-      --label-column N        the label's column in --csv (0-based; -1 = last; default -1)
+      --csv FILE              a CSV file: numeric features and one class label column
+                              (class numbers 0, 1, ... or names such as Iris-setosa)
+      --label-column C        the label column in --csv: 0-based number (-1 = last, the
+                              default) or header name
 
     MODEL AND TRAINING
       --hidden 256,128        hidden layer sizes (default: 128 for digits, 256,128 otherwise)
       --optimizer NAME        \(OptimizerChoice.allCases.map(\.rawValue).joined(separator: "|")) (default adam)
       --lr RATE               learning rate (default depends on the optimizer; adam 0.002)
       --no-schedule           keep the learning rate constant (default: cosine annealing to 0)
-      --batch-size N          examples per step (default 32 for digits, 128 otherwise)
+      --batch-size N          examples per step (default 32 for digits; else 128, or
+                              1/8 of the training set when smaller)
       --epochs N              passes over the training set (default 30 for digits, 10 otherwise)
       --seed N                seed for initialisation and shuffling (default 1)
       --threads N             threads for the kernels (default: all cores)
@@ -126,7 +134,7 @@ public func parseArguments(_ arguments: [String]) throws(UsageError) -> Command 
     var options = Options()
     var dataDirectory: String?
     var csvFile: String?
-    var labelColumn: Int?
+    var labelColumn: String?
     var index = 0
 
     func value(for flag: String, inline: String?) throws(UsageError) -> String {
@@ -158,9 +166,7 @@ public func parseArguments(_ arguments: [String]) throws(UsageError) -> Command 
         case "--csv":
             csvFile = try value(for: flag, inline: inline)
         case "--label-column":
-            let text = try value(for: flag, inline: inline)
-            guard let n = Int(text) else { throw UsageError("--label-column expects an integer, got '\(text)'") }
-            labelColumn = n
+            labelColumn = try value(for: flag, inline: inline)
         case "--hidden":
             let text = try value(for: flag, inline: inline)
             let parts = text.split(separator: ",", omittingEmptySubsequences: false)
@@ -212,7 +218,7 @@ public func parseArguments(_ arguments: [String]) throws(UsageError) -> Command 
         if labelColumn != nil { throw UsageError("--label-column only applies to --csv") }
         options.data = .idx(directory: directory)
     case (nil, let file?):
-        options.data = .csv(file: file, labelColumn: labelColumn ?? -1)
+        options.data = .csv(file: file, labelColumn: labelColumn ?? "-1")
     case (nil, nil):
         if labelColumn != nil { throw UsageError("--label-column only applies to --csv") }
     }

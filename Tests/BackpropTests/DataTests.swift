@@ -227,9 +227,19 @@ private func indexDataset(_ n: Int) -> TensorDataset {
             ("text.csv", "1,2,0\n1,abc,1\n", "line 2, column 2: \"abc\" is not a number"),
             ("blank-field.csv", "1,2,0\n1,,1\n", "line 2, column 2: \"\" is not a number"),
             ("ragged.csv", "1,2,0\n1,2\n", "line 2: 2 fields, but the first line has 3"),
-            ("label.csv", "1,2,0.5\n", "line 1, column 3: label 0.5 is not an integer"),
+            ("label.csv", "1,2,0.5\n", "line 1, column 3: label \"0.5\" is not an integer: labels are class numbers 0, 1, 2, ... or all class names"),
             ("empty.csv", "", "the file has no data lines (it is empty)"),
             ("header-only.csv", "a,b,label\n", "the file has a header but no data lines"),
+            // Labels a model cannot use, hex numbers, RFC 4180 quoting mistakes.
+            ("negative.csv", "1,2,0\n1,2,-1\n", "line 2, column 3: label \"-1\" is negative: labels are class numbers 0, 1, 2, ... or all class names"),
+            ("hex-label.csv", "1,2,0\n1,2,0x10\n", "line 2, column 3: label \"0x10\" is text, but the first label is a number: labels are class numbers 0, 1, 2, ... or all class names"),
+            ("hex-feature.csv", "0x10,2,0\n", "line 1, column 1: \"0x10\" is not a number"),
+            ("empty-label.csv", "1,2,0\n1,2,\n", "line 2, column 3: the label is empty"),
+            ("one-column.csv", "0\n1\n", "no feature columns: the file's 1 column is labels or targets"),
+            ("unclosed.csv", "1,2,0\n1,\"2,0\n3,4,1\n", "line 2, column 2: a quoted field is never closed (no matching \" before the end of the file)"),
+            ("after-quote.csv", "1,\"2\"x,0\n", "line 1, column 2: text after the closing quote of a quoted field (a quote inside a quoted field is written \"\")"),
+            ("inner-quote.csv", "1,2\"3,0\n", "line 1, column 2: a quote inside an unquoted field; quote the whole field (\"...\") and double the quotes inside it"),
+            ("quoted-comma.csv", "1,\"2,5\",0\n", "line 1, column 2: \"2,5\" is not a number"),
         ]
         for (name, text, problem) in cases {
             let url = writeFile(Array(text.utf8), name, in: folder)

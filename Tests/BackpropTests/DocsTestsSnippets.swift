@@ -11,7 +11,7 @@ fileprivate func print(_ items: Any..., separator: String = " ", terminator: Str
 
 // Not compiled yet (the APIs they use are not merged yet):
 // - README.md:21
-// - Sources/Backprop/Backprop.docc/WritingYourOwnOptimizer.md:13
+// - Sources/Backprop/Backprop.docc/WritingYourOwnOptimizer.md:16
 
 // Identical to a snippet tested below:
 // - docs/ko/tutorial/01-loss-functions.md:23 = docs/tutorial/01-loss-functions.md:23
@@ -50,6 +50,27 @@ extension Variable {
             [a.requiresGrad ? (g * b).summed(toShape: a.shape) : nil,
              b.requiresGrad ? (g * (a + 1)).summed(toShape: b.shape) : nil]
         }
+    }
+}
+
+// docs/custom-optimizer.md:34
+/// Lion (Chen et al., 2023): `w ← w (1 - lr λ) - lr · sign(β₁ m + (1 - β₁) g)`, then
+/// `m ← β₂ m + (1 - β₂) g`.
+final class Lion: OptimizerBase {
+    init(parameters: [Variable], lr: Double = 1e-4, betas: (Double, Double) = (0.9, 0.99), weightDecay: Double = 0) {
+        super.init(name: "Lion", groups: [ParameterGroup(parameters, lr: lr, weightDecay: weightDecay)],
+                   hyperparameters: [.fraction("beta1", betas.0), .fraction("beta2", betas.1)])
+    }
+
+    override func makeState(for parameter: Tensor, group: ParameterGroup) -> [String: Tensor] {
+        ["exp_avg": Tensor.zeros(like: parameter)]
+    }
+
+    override func update(_ w: inout Tensor, gradient g: Tensor, state: inout OptimizerState, group: ParameterGroup) {
+        let (m, beta1, beta2) = (state["exp_avg"], group["beta1"], group["beta2"])
+        let c = m * beta1 + g * (1 - beta1)
+        w = w * (1 - group.lr * group.weightDecay) - c.sign() * group.lr
+        state["exp_avg"] = m * beta2 + g * (1 - beta2)
     }
 }
 
@@ -146,6 +167,46 @@ struct DocsSnippetTests {
             print(check.passed)
             #expect(DocOutput.take() == DocOutput.trimmed(##"""
             true
+            """##))
+        }
+    }
+
+    @Test("docs/custom-optimizer.md:63") func docs_custom_optimizer_md_line63() throws {
+        DocOutput.run("docs_custom_optimizer_md_line63") {
+            var generator = SplitMix64(seed: 5)
+            let model = Sequential(Linear(inputSize: 2, outputSize: 8, generator: &generator), Tanh(),
+                                   Linear(inputSize: 8, outputSize: 1, generator: &generator))
+            let x = Tensor([0, 0, 0, 1, 1, 0, 1, 1] as [Float], shape: [4, 2])
+            let y = Tensor([0, 1, 1, 0] as [Float], shape: [4, 1])
+            let optimizer = Lion(parameters: model.parameters, lr: 0.01)
+            print(optimizer)
+            var firstLoss = 0.0, lastLoss = 0.0
+            for step in 0..<300 {
+                let loss = mseLoss(model(Variable(x)), y)
+                if step == 0 { firstLoss = loss.item(as: Double.self) }
+                lastLoss = loss.item(as: Double.self)
+                optimizer.zeroGrad()
+                loss.backward()
+                optimizer.step()
+            }
+            print(lastLoss < firstLoss / 10)
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            Lion(lr: 0.01, weight_decay: 0.0, beta1: 0.9, beta2: 0.99)
+            true
+            """##))
+
+            // docs/custom-optimizer.md:90
+            let p = Variable(Tensor([0.5, -1.2, 2.0] as [Float]), requiresGrad: true)
+            let lion = Lion(parameters: [p], lr: 0.1, betas: (0.9, 0.99), weightDecay: 0.1)
+            for g in [[1.0, -2.0, 0.5], [0.1, 0.2, -0.1], [0.05, -0.1, 3.0], [-0.3, 0.0, 0.2]] as [[Float]] {
+                p.grad = Tensor(g)
+                lion.step()
+            }
+            print(p.value.scalars(as: Float.self))
+            print(lion.state(of: p)["exp_avg"]!.scalars(as: Float.self))
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            [0.28625813, -0.95469534, 1.7231722]
+            [0.008178091, -0.01843578, 0.035571393]
             """##))
         }
     }
@@ -662,6 +723,28 @@ struct DocsSnippetTests {
             }
             #expect(DocOutput.take() == DocOutput.trimmed(##"""
             loadStateDict: missing keys ["3.bias"]; unexpected keys ["3.bais"]
+            """##))
+        }
+    }
+
+    @Test("Sources/Backprop/Backprop.docc/SavingAndLoading.md:70") func Sources_Backprop_Backprop_docc_SavingAndLoading_md_line70() throws {
+        try DocOutput.run("Sources_Backprop_Backprop_docc_SavingAndLoading_md_line70") {
+            var generator = SplitMix64(seed: 1)
+            let model = Sequential(Linear(inputSize: 4, outputSize: 2, generator: &generator), Dropout(p: 0.1))
+            let optimizer = Adam(parameters: model.parameters, lr: 1e-3)
+            let scheduler = CosineAnnealingLR(optimizer, tMax: 10)
+            let data = TensorDataset(inputs: Tensor.zeros([8, 4]), labels: [0, 1, 0, 1, 0, 1, 0, 1])
+            let loader = DataLoader(data, batchSize: 4, shuffle: true, seed: 2)
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("run.safetensors")
+
+            try Checkpoint.save(model: model, optimizer: optimizer, scheduler: scheduler, loader: loader,
+                                metadata: ["epoch": "3"], to: url)
+            // later, with freshly built objects of the same shapes:
+            let metadata = try Checkpoint.load(into: model, optimizer: optimizer, scheduler: scheduler,
+                                               loader: loader, from: url)
+            print(metadata)
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            ["epoch": "3"]
             """##))
         }
     }

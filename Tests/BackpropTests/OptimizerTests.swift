@@ -155,7 +155,9 @@ import Backprop
         p.grad = Tensor(Self.gradients[0])
         adam.step()
         let good = adam.stateDict()
-        #expect(Set(good.keys) == ["param_groups.0.lr", "param_groups.0.weight_decay", "state.0.step", "state.0.exp_avg", "state.0.exp_avg_sq"])
+        #expect(Set(good.keys) == ["param_groups.0.lr", "param_groups.0.weight_decay", "param_groups.0.beta1", "param_groups.0.beta2",
+                                   "param_groups.0.eps", "param_groups.0.amsgrad", "param_groups.0.decoupled_weight_decay",
+                                   "state.0.step", "state.0.exp_avg", "state.0.exp_avg_sq"])
 
         var extra = good
         extra["state.0.momentum_buffer"] = Tensor.zeros([3])
@@ -191,16 +193,16 @@ import Backprop
 
     @Test func schedulersMatchPyTorch() {
         // PyTorch: SGD([p], lr=0.5), then opt.param_groups[0]["lr"] before each of 9 scheduler.step() calls.
-        let cases: [(String, (any Optimizer) -> any LearningRateScheduler, [Double])] = [
+        let cases: [(String, (any Optimizer) -> LRScheduler, [Double])] = [
             ("StepLR(step_size=3, gamma=0.5)", { StepLR($0, stepSize: 3, gamma: 0.5) },
              [0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.125, 0.125, 0.125]),
             ("ExponentialLR(gamma=0.9)", { ExponentialLR($0, gamma: 0.9) },
              [0.5, 0.45, 0.405, 0.36450000000000005, 0.32805000000000006, 0.2952450000000001, 0.2657205000000001,
               0.23914845000000007, 0.21523360500000008]),
-            ("CosineAnnealingLR(T_max=5, eta_min=0.01)", { CosineAnnealingLR($0, maxEpochs: 5, minimumLearningRate: 0.01) },
+            ("CosineAnnealingLR(T_max=5, eta_min=0.01)", { CosineAnnealingLR($0, tMax: 5, etaMin: 0.01) },
              [0.5, 0.45320916362186214, 0.33070916362186215, 0.1792908363781379, 0.0567908363781379, 0.01,
               0.05679083637813787, 0.17929083637813795, 0.33070916362186226]),
-            ("LinearLR(start_factor=0.25, total_iters=4)", { LinearWarmup($0, startFactor: 0.25, totalEpochs: 4) },
+            ("LinearLR(start_factor=0.25, total_iters=4)", { LinearLR($0, startFactor: 0.25, totalIters: 4) },
              [0.125, 0.21875, 0.3125, 0.40625, 0.5, 0.5, 0.5, 0.5, 0.5]),
         ]
         for (name, make, expected) in cases {

@@ -66,6 +66,14 @@ import Backprop
         let valid = Array("x,y,label\n0.5,-1,0\n2e3,4,1\n\"7\",8.25,2\n".utf8)
         let result = Self.fuzz(valid, cases: 1500, seed: 21) { url in _ = try CSV.load(url, labelColumn: -1) }
         #expect(result.failures.isEmpty, "\(result.failures.prefix(5))")
+        // RFC 4180 syntax and text labels: quoted delimiters, doubled quotes, line breaks in
+        // quotes, CR and CRLF line ends, a byte order mark.
+        let quoted = [0xEF, 0xBB, 0xBF] + Array("\"x, cm\",\"y \"\"q\"\"\",\"kind\nname\"\r\n0.5,\"-1\",setosa\r\"2e3\",4,\"vir,ginica\"\n".utf8)
+        let quotedResult = Self.fuzz(quoted, cases: 1500, seed: 22) { url in
+            _ = try CSV.load(url, labelColumn: -1)
+            _ = try CSV.load(url, labelColumn: "kind\nname")
+        }
+        #expect(quotedResult.failures.isEmpty, "\(quotedResult.failures.prefix(5))")
     }
 
     @Test func safeTensorsReaderSurvivesCorruption() throws {

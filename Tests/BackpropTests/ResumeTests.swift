@@ -52,15 +52,16 @@ enum TrainingFixture {
     /// One epoch of mini-batch training with cross-entropy; returns the losses.
     @discardableResult
     static func trainEpoch(_ model: any Module, _ optimizer: any Optimizer, _ loader: DataLoader) -> [Float] {
-        var losses: [Float] = []
-        for batch in loader {
-            optimizer.zeroGrad()
-            let loss = crossEntropy(model(Variable(batch.inputs)), classes: batch.labels)
-            loss.backward()
-            optimizer.step()
-            losses.append(loss.value.item(as: Float.self))
-        }
-        return losses
+        loader.map { trainStep(model, optimizer, $0) }
+    }
+
+    /// One optimizer step on one batch with cross-entropy; returns the loss.
+    static func trainStep(_ model: any Module, _ optimizer: any Optimizer, _ batch: Batch) -> Float {
+        optimizer.zeroGrad()
+        let loss = crossEntropy(model(Variable(batch.inputs)), classes: batch.labels)
+        loss.backward()
+        optimizer.step()
+        return loss.value.item(as: Float.self)
     }
 
     /// Every parameter's and buffer's scalars as bit patterns, by state-dict name.
@@ -71,10 +72,10 @@ enum TrainingFixture {
     }
 }
 
-/// Stopping after N epochs, saving a ``Checkpoint`` to a real file, loading it into fresh
-/// objects and training M more gives exactly the parameters of N + M epochs in one go, for
-/// every optimizer. The checkpoint's metadata carries the loader's shuffle generator and the
-/// scheduler's epoch.
+/// Stopping mid-epoch, saving a ``Checkpoint`` to a real file, loading it into fresh objects
+/// made with other seeds and training on gives exactly the run that never stopped, for every
+/// optimizer and scheduler: the checkpoint carries the model (with a Dropout layer, whose
+/// generator it saves), the optimizer, the scheduler, and the loader's position and shuffles.
 @Suite struct ResumeTests {
     /// An optimizer configuration under test, and optionally a learning-rate schedule on it.
     struct Configuration: CustomStringConvertible, Sendable {
@@ -94,6 +95,10 @@ enum TrainingFixture {
         },
         Configuration(description: "Adam") { Adam(parameters: $0, lr: 0.01) },
         Configuration(description: "Adam amsgrad") { Adam(parameters: $0, lr: 0.01, weightDecay: 1e-3, amsgrad: true) },
+        Configuration(description: "Adam, two groups with their own options") {
+            Adam(groups: [ParameterGroup(Array($0.prefix(2)), lr: 0.01, options: ["beta1": 0.8, "amsgrad": 1]),
+                          ParameterGroup(Array($0.dropFirst(2)), lr: 0.02, weightDecay: 0.01)])
+        },
         Configuration(description: "AdamW") { AdamW(parameters: $0, lr: 0.01, weightDecay: 0.05) },
         Configuration(description: "Adadelta") { Adadelta(parameters: $0, lr: 1.0) },
         Configuration(description: "Adamax") { Adamax(parameters: $0, lr: 0.01) },
@@ -103,63 +108,76 @@ enum TrainingFixture {
                       makeScheduler: { StepLR($0, stepSize: 1, gamma: 0.5) }),
         Configuration(description: "Adam + CosineAnnealingLR",
                       makeOptimizer: { Adam(parameters: $0, lr: 0.02) },
-                      makeScheduler: { CosineAnnealingLR($0, maxEpochs: 4) }),
-        Configuration(description: "Adagrad + LinearWarmup",
+                      makeScheduler: { CosineAnnealingLR($0, tMax: 4) }),
+        Configuration(description: "Adagrad + LinearLR",
                       makeOptimizer: { Adagrad(parameters: $0, lr: 0.05) },
-                      makeScheduler: { LinearWarmup($0, startFactor: 0.25, totalEpochs: 3) }),
+                      makeScheduler: { LinearLR($0, startFactor: 0.25, totalIters: 3) }),
         Configuration(description: "RMSprop + ExponentialLR",
                       makeOptimizer: { RMSprop(parameters: $0, lr: 0.01) },
                       makeScheduler: { ExponentialLR($0, gamma: 0.7) }),
+        // In max mode a falling loss never improves: the rate halves after every epoch.
+        Configuration(description: "SGD + ReduceLROnPlateau",
+                      makeOptimizer: { SGD(parameters: $0, lr: 0.1, momentum: 0.5) },
+                      makeScheduler: { ReduceLROnPlateau($0, mode: .max, factor: 0.5, patience: 0) }),
     ]
 
-    /// One training run: model, optimizer, shuffling loader and optional scheduler.
+    /// One training run: a model with Dropout, optimizer, shuffling loader and optional
+    /// scheduler, trained as a user's loop does (the scheduler steps after each epoch).
     final class Run {
         let model: Sequential
+        let dropout: Dropout
         let optimizer: any Optimizer
         let loader: DataLoader
         let scheduler: (any LearningRateScheduler)?
-        var epochsDone = 0
+        /// The epoch the loop is in (or resumes in).
+        var epoch = 0
+        var batchesDone = 0
 
         init(_ configuration: Configuration, modelSeed: UInt64, loaderSeed: UInt64) {
-            model = TrainingFixture.makeModel(seed: modelSeed)
+            var g = SplitMix64(seed: modelSeed)
+            dropout = Dropout(p: 0.1, seed: modelSeed + 100)
+            model = Sequential(Linear(inputSize: 64, outputSize: 16, generator: &g), ReLU(), dropout,
+                               Linear(inputSize: 16, outputSize: 10, generator: &g))
             optimizer = configuration.makeOptimizer(model.parameters)
             loader = DataLoader(TrainingFixture.smallTrainingSet(), batchSize: 16, shuffle: true, seed: loaderSeed)
             scheduler = configuration.makeScheduler?(optimizer)
         }
 
-        func train(epochs: Int) {
-            for _ in 0..<epochs {
-                TrainingFixture.trainEpoch(model, optimizer, loader)
-                scheduler?.step()
-                epochsDone += 1
+        /// Trains until `epochs` are done, or stops after `stopAfter` batches in all.
+        func train(epochs: Int, stopAfter: Int = .max) {
+            while epoch < epochs {
+                var losses: [Float] = []
+                for batch in loader {
+                    losses.append(TrainingFixture.trainStep(model, optimizer, batch))
+                    batchesDone += 1
+                    if batchesDone == stopAfter { return }
+                }
+                if let scheduler = scheduler as? LRScheduler { scheduler.step() }
+                if let plateau = scheduler as? ReduceLROnPlateau { plateau.step(Double(losses.reduce(0, +))) }
+                epoch += 1
             }
         }
 
-        /// Model, optimizer, loader generator and scheduler epoch, in one safetensors file.
         func save(to url: URL) throws {
-            var metadata = ["epoch": String(epochsDone), "loader.generator.state": String(loader.generator.state)]
-            if let scheduler { metadata["scheduler.epoch"] = String(scheduler.epoch) }
-            try Checkpoint.save(model: model, optimizer: optimizer, metadata: metadata, to: url)
+            try Checkpoint.save(model: model, optimizer: optimizer, scheduler: scheduler, loader: loader,
+                                metadata: ["epoch": String(epoch)], to: url)
         }
 
-        /// Restores everything ``save(to:)`` wrote. A scheduler is made before loading (it
-        /// captures the initial rate); setting its epoch afterwards re-applies the saved rate.
         func load(from url: URL) throws {
-            let metadata = try Checkpoint.load(into: model, optimizer: optimizer, from: url)
-            loader.generator = SplitMix64(seed: UInt64(metadata["loader.generator.state"]!)!)
-            if let scheduler { scheduler.epoch = Int(metadata["scheduler.epoch"]!)! }
-            epochsDone = Int(metadata["epoch"]!)!
+            let metadata = try Checkpoint.load(into: model, optimizer: optimizer, scheduler: scheduler, loader: loader, from: url)
+            epoch = Int(metadata["epoch"]!)!
         }
     }
 
     @Test(arguments: configurations)
-    func resumedTrainingEqualsUninterruptedTraining(_ configuration: Configuration) throws {
-        let (n, m) = (2, 2)
+    func resumedMidEpochEqualsUninterruptedTraining(_ configuration: Configuration) throws {
+        // 96 examples in batches of 16: 6 batches per epoch; stop after 2 batches of epoch 1.
         let uninterrupted = Run(configuration, modelSeed: 1, loaderSeed: 2)
-        uninterrupted.train(epochs: n + m)
+        uninterrupted.train(epochs: 3)
 
         let first = Run(configuration, modelSeed: 1, loaderSeed: 2)
-        first.train(epochs: n)
+        first.train(epochs: 3, stopAfter: 8)
+        #expect(first.epoch == 1 && first.loader.epochInProgress?.batchesDone == 2)
         let file = makeTemporaryFolder().appendingPathComponent("checkpoint.safetensors")
         defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
         try first.save(to: file)
@@ -167,30 +185,30 @@ enum TrainingFixture {
         // Fresh objects with other seeds: everything that matters must come from the file.
         let resumed = Run(configuration, modelSeed: 77, loaderSeed: 78)
         try resumed.load(from: file)
-        #expect(resumed.epochsDone == n)
-        #expect(resumed.optimizer.lr == first.optimizer.lr)
-        resumed.train(epochs: m)
+        #expect(resumed.epoch == 1)
+        #expect(resumed.optimizer.parameterGroups.map(\.lr) == first.optimizer.parameterGroups.map(\.lr))
+        resumed.train(epochs: 3)
 
         let expected = TrainingFixture.bits(of: uninterrupted.model)
         #expect(TrainingFixture.bits(of: resumed.model) == expected, "\(configuration) resumed differently")
-        #expect(TrainingFixture.bits(of: first.model) != expected, "\(configuration): the last epochs changed nothing")
+        #expect(TrainingFixture.bits(of: first.model) != expected, "\(configuration): the last batches changed nothing")
         #expect(resumed.optimizer.stateDict() == uninterrupted.optimizer.stateDict())
+        #expect(resumed.scheduler?.stateDict() == uninterrupted.scheduler?.stateDict())
         #expect(resumed.loader.generator.state == uninterrupted.loader.generator.state)
+        #expect(resumed.dropout.generator.state == uninterrupted.dropout.generator.state)
     }
 
-    /// A model with BatchNorm (running statistics are buffers in the state dict) and Dropout
-    /// (whose mask generator, like the loader's, goes into the metadata) resumes bit-exactly too;
-    /// evaluation-mode outputs (running statistics, no dropout) agree as well.
-    @Test func modelWithBatchNormAndDropoutResumesExactly() throws {
+    /// A model with BatchNorm (running statistics are buffers in the state dict) resumes
+    /// bit-exactly between epochs too; evaluation-mode outputs agree as well.
+    @Test func modelWithBatchNormResumesExactly() throws {
         final class Setup {
-            let dropout = Dropout(p: 0.2, seed: 9)
             let model: Sequential
             let optimizer: Adam
             let loader: DataLoader
             init(modelSeed: UInt64, loaderSeed: UInt64) {
                 var g = SplitMix64(seed: modelSeed)
                 model = Sequential(Linear(inputSize: 64, outputSize: 24, generator: &g), BatchNorm1d(features: 24), ReLU(),
-                                   dropout, Linear(inputSize: 24, outputSize: 10, generator: &g))
+                                   Dropout(p: 0.2, seed: modelSeed), Linear(inputSize: 24, outputSize: 10, generator: &g))
                 optimizer = Adam(parameters: model.parameters, lr: 0.01)
                 loader = DataLoader(TrainingFixture.smallTrainingSet(), batchSize: 16, shuffle: true, seed: loaderSeed)
             }
@@ -201,16 +219,13 @@ enum TrainingFixture {
 
         let first = Setup(modelSeed: 1, loaderSeed: 2)
         first.train(epochs: 2)
+        #expect(first.loader.epochInProgress == nil)
         let file = makeTemporaryFolder().appendingPathComponent("checkpoint.safetensors")
         defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
-        try Checkpoint.save(model: first.model, optimizer: first.optimizer,
-                            metadata: ["loader.generator.state": String(first.loader.generator.state),
-                                       "dropout.generator.state": String(first.dropout.generator.state)], to: file)
+        try Checkpoint.save(model: first.model, optimizer: first.optimizer, loader: first.loader, to: file)
 
         let resumed = Setup(modelSeed: 3, loaderSeed: 4)
-        let metadata = try Checkpoint.load(into: resumed.model, optimizer: resumed.optimizer, from: file)
-        resumed.loader.generator = SplitMix64(seed: UInt64(metadata["loader.generator.state"]!)!)
-        resumed.dropout.generator = SplitMix64(seed: UInt64(metadata["dropout.generator.state"]!)!)
+        #expect(try Checkpoint.load(into: resumed.model, optimizer: resumed.optimizer, loader: resumed.loader, from: file) == [:])
         resumed.train(epochs: 1)
 
         #expect(TrainingFixture.bits(of: resumed.model) == TrainingFixture.bits(of: uninterrupted.model))
@@ -221,18 +236,23 @@ enum TrainingFixture {
         #expect(resumed.model(x).value == uninterrupted.model(x).value)
     }
 
-    /// The loader's generator is part of the state: resuming without it visits the examples in
-    /// another order and ends elsewhere (so the test above would notice a lost shuffle state).
-    @Test func resumingWithoutTheShuffleStateDiverges() throws {
+    /// Each random part of the state matters: resuming without the loader's shuffles, or
+    /// without the Dropout generator, ends elsewhere (so the tests above would notice either
+    /// being lost).
+    @Test func resumingWithoutTheRandomStateDiverges() throws {
         let configuration = Self.configurations[0]
         let uninterrupted = Run(configuration, modelSeed: 1, loaderSeed: 2)
         uninterrupted.train(epochs: 3)
         let first = Run(configuration, modelSeed: 1, loaderSeed: 2)
         first.train(epochs: 2)
-        let resumed = Run(configuration, modelSeed: 5, loaderSeed: 2)
-        try resumed.model.loadStateDict(first.model.stateDict())
-        try resumed.optimizer.loadStateDict(first.optimizer.stateDict())
-        resumed.train(epochs: 1)   // the loader starts its shuffles from the seed again
-        #expect(TrainingFixture.bits(of: resumed.model) != TrainingFixture.bits(of: uninterrupted.model))
+        for keepLoader in [false, true] {
+            let resumed = Run(configuration, modelSeed: 5, loaderSeed: keepLoader ? 2 : 5)
+            try resumed.model.loadStateDict(first.model.stateDict())
+            try resumed.optimizer.loadStateDict(first.optimizer.stateDict())
+            if keepLoader { resumed.loader.generator = first.loader.generator } else { resumed.dropout.generator = first.dropout.generator }
+            resumed.epoch = 2
+            resumed.train(epochs: 3)
+            #expect(TrainingFixture.bits(of: resumed.model) != TrainingFixture.bits(of: uninterrupted.model))
+        }
     }
 }

@@ -52,8 +52,8 @@ private let mnistDirectory: URL? = {
         #expect(command == .train(expected))
         #expect(try parseArguments(["--epochs", "2", "--help"]) == .help)
         #expect(try parseArguments(["--csv", "iris.csv", "--label-column", "4"])
-                == .train({ var o = Options(); o.data = .csv(file: "iris.csv", labelColumn: 4); return o }()))
-        #expect(try parseArguments(["--csv", "x.csv"]) == .train({ var o = Options(); o.data = .csv(file: "x.csv", labelColumn: -1); return o }()))
+                == .train({ var o = Options(); o.data = .csv(file: "iris.csv", labelColumn: "4"); return o }()))
+        #expect(try parseArguments(["--csv", "x.csv"]) == .train({ var o = Options(); o.data = .csv(file: "x.csv", labelColumn: "-1"); return o }()))
     }
 
     @Test(arguments: [
@@ -84,7 +84,7 @@ private let mnistDirectory: URL? = {
         var options = Options()
         options.data = .idx(directory: "/nonexistent/mnist")
         #expect(throws: UsageError("--data: no such directory: /nonexistent/mnist")) { try MLPClassifier.run(options) { _ in } }
-        options.data = .csv(file: "/nonexistent/data.csv", labelColumn: -1)
+        options.data = .csv(file: "/nonexistent/data.csv", labelColumn: "-1")
         #expect(throws: UsageError("--csv: no such file: /nonexistent/data.csv")) { try MLPClassifier.run(options) { _ in } }
         let empty = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: empty) }
@@ -197,6 +197,26 @@ private let executable: URL? = {
         #expect(result.confusion.classCount == 2)
         #expect(result.confusion.total == 20)
         #expect(result.testAccuracy >= 0.95)
+    }
+
+    /// The documented iris command (Examples/README.md): text labels chosen by header name,
+    /// batches of 15 by default, the class names in the confusion matrix and the model's metadata.
+    @Test func trainsOnIrisAsDocumented() throws {
+        let iris = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fixtures/iris.csv")
+        let folder = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let arguments = ["--csv", iris.path, "--label-column", "species", "--hidden", "16", "--epochs", "100", "--no-progress"]
+        var options = try #require({ if case .train(let o) = try parseArguments(arguments) { return o }; return nil }())
+        options.outputDirectory = folder.path
+        var lines: [String] = []
+        let result = try MLPClassifier.run(options) { lines.append($0) }
+        #expect(lines.contains { $0.contains("batch 15,") })
+        #expect(result.confusion.classNames == ["Iris-setosa", "Iris-versicolor", "Iris-virginica"])
+        #expect(result.confusion.description.contains("Iris-versicolor"))
+        #expect(result.testAccuracy >= 0.9, "\(result.confusion)")
+        let saved = try SafeTensors.read(from: folder.appendingPathComponent("model.safetensors"))
+        #expect(saved.metadata["classes"] == #"["Iris-setosa","Iris-versicolor","Iris-virginica"]"#)
     }
 
     /// MNIST with the documented settings (784-256-128-10, Adam, 10 epochs) reaches 98%.

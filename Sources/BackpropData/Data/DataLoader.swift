@@ -30,6 +30,8 @@ public final class DataLoader: Sequence {
     /// Save `generator.state` with a checkpoint and set it back to resume the same shuffles:
     /// `loader.generator = SplitMix64(seed: savedState)`.
     public var generator: SplitMix64
+    /// The epoch being iterated (see ``epochInProgress``), and one to resume at the next iteration.
+    var current: EpochPosition?, resume: EpochPosition?
 
     /// A loader over `dataset`; `seed` starts the shuffling generator (ignored without `shuffle`).
     public init(_ dataset: any Dataset, batchSize: Int, shuffle: Bool = false, seed: UInt64 = 0, dropLast: Bool = false) {
@@ -44,7 +46,7 @@ public final class DataLoader: Sequence {
     /// Batches per epoch: `n / batchSize` with `dropLast`, else `ceil(n / batchSize)`.
     public var batchCount: Int {
         let n = dataset.count
-        return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize
+        return n / batchSize + (dropLast || n % batchSize == 0 ? 0 : 1)   // no n + batchSize: it may overflow
     }
 
     /// The order of the examples for the next epoch (consumes one shuffle from the generator).
@@ -52,9 +54,45 @@ public final class DataLoader: Sequence {
         shuffle ? generator.permutation(dataset.count) : Array(0..<dataset.count)
     }
 
-    /// Starts an epoch: draws its order now, then hands out the batches.
+    /// Where an epoch stands: the generator's state before its shuffle and the batches handed out.
+    public struct EpochPosition: Equatable, Sendable {
+        /// ``generator``'s state before the epoch drew its order.
+        public var generatorState: UInt64
+        /// The number of batches of the epoch handed out so far.
+        public var batchesDone: Int
+
+        /// A position; `batchesDone` batches of the epoch shuffled from `generatorState` are done.
+        public init(generatorState: UInt64, batchesDone: Int) {
+            self.generatorState = generatorState
+            self.batchesDone = batchesDone
+        }
+    }
+
+    /// The epoch being iterated, `nil` between epochs and from its last batch on (a
+    /// ``Checkpoint`` saves it). Setting it
+    /// makes the next `for batch in loader` redraw that epoch's order and continue after its
+    /// done batches, so that a run resumed mid-epoch sees the batches it would have seen.
+    public var epochInProgress: EpochPosition? {
+        get { current }
+        set {
+            guard let position = newValue else { current = nil; resume = nil; return }
+            guard (0...batchCount).contains(position.batchesDone) else {
+                fatalError("DataLoader: cannot resume after \(position.batchesDone) batches of an epoch of \(batchCount)")
+            }
+            current = position
+            resume = position
+        }
+    }
+
+    /// Starts an epoch (or resumes the one set in ``epochInProgress``): draws its order now,
+    /// then hands out the batches.
     public func makeIterator() -> Iterator {
-        Iterator(dataset: dataset, order: nextEpochOrder(), batchSize: batchSize, batchCount: batchCount)
+        if let resume { generator = SplitMix64(seed: resume.generatorState) }
+        let position = EpochPosition(generatorState: generator.state, batchesDone: resume?.batchesDone ?? 0)
+        resume = nil
+        current = position.batchesDone < batchCount ? position : nil
+        return Iterator(dataset: dataset, order: nextEpochOrder(), batchSize: batchSize, batchCount: batchCount,
+                        nextBatch: position.batchesDone, loader: self)
     }
 
     /// The batches of one epoch.
@@ -65,13 +103,16 @@ public final class DataLoader: Sequence {
         let batchSize: Int
         let batchCount: Int
         var nextBatch = 0
+        /// The loader, whose ``DataLoader/epochInProgress`` follows this iterator.
+        let loader: DataLoader
 
         /// The next batch of the epoch, or `nil` when the epoch is over.
         public mutating func next() -> Batch? {
             guard nextBatch < batchCount else { return nil }
             let start = nextBatch * batchSize
-            let end = Swift.min(start + batchSize, order.count)
+            let end = start + Swift.min(batchSize, order.count - start)
             nextBatch += 1
+            if nextBatch < batchCount { loader.current?.batchesDone = nextBatch } else { loader.current = nil }
             return dataset.batch(Array(order[start..<end]))
         }
     }

@@ -2,6 +2,11 @@ import Foundation
 import BackpropTensor
 import BackpropAutograd
 import BackpropNN
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A file that cannot be read: missing, truncated, corrupt, or in a form Backprop does not support.
 ///
@@ -52,12 +57,6 @@ public struct FileFormatError: Error, CustomStringConvertible, LocalizedError, E
     /// The same text as ``description``, for `localizedDescription`.
     public var errorDescription: String? { description }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A file opened for reading at explicit offsets, whose size is known before anything is read.
 ///

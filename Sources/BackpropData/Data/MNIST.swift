@@ -28,6 +28,10 @@ public enum MNIST {
         let train = try makeSet(trainImages, labels: directory.appendingPathComponent("train-labels-idx1-ubyte"),
                                 scale: chosenScale, flatten: flatten)
         let testImages = try readImages(directory.appendingPathComponent("t10k-images-idx3-ubyte"))
+        guard testImages.shape[1...] == trainImages.shape[1...] else {
+            throw FileFormatError(testImages.url, offset: 8, "test images of \(testImages.shape[1])x\(testImages.shape[2]) pixels, "
+                                  + "but the training images in \(trainImages.url.path) have \(trainImages.shape[1])x\(trainImages.shape[2])")
+        }
         let test = try makeSet(testImages, labels: directory.appendingPathComponent("t10k-labels-idx1-ubyte"),
                                scale: chosenScale, flatten: flatten)
         return (train, test)
@@ -43,6 +47,9 @@ public enum MNIST {
         let (shape, values) = try IDX.readBytes(url)
         guard shape.count == 3 else {
             throw FileFormatError(url, offset: 3, "an image file has 3 dimensions [count, rows, columns], this one has shape \(shape)")
+        }
+        guard shape[1] > 0, shape[2] > 0 else {
+            throw FileFormatError(url, offset: 8, "images of \(shape[1])x\(shape[2]) pixels have no pixels")
         }
         return Images(url: url, shape: shape, values: values)
     }

@@ -8,7 +8,8 @@ import BackpropNN
 /// let parts = randomSplit(data, lengths: [800, 200], seed: 0)
 /// ```
 public func randomSplit(_ dataset: TensorDataset, lengths: [Int], seed: UInt64) -> [TensorDataset] {
-    guard lengths.allSatisfy({ $0 >= 0 }), lengths.reduce(0, +) == dataset.count else {
+    let total = lengths.reduce(0) { $0.addingReportingOverflow($1).overflow ? Int.max : $0 + $1 }
+    guard lengths.allSatisfy({ $0 >= 0 }), total == dataset.count else {
         fatalError("randomSplit: lengths \(lengths) must be non-negative and sum to the data set's \(dataset.count) examples")
     }
     var rng = SplitMix64(seed: seed)

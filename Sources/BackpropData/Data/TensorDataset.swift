@@ -18,14 +18,22 @@ public struct TensorDataset: Dataset, Sendable {
     public let targets: Tensor
     /// Class indices (empty for a regression set).
     public let labels: [Int]
+    /// The name of each class index when the labels were read as text (`classNames[label]`),
+    /// else empty. Save it with the model to turn predictions back into names.
+    public let classNames: [String]
 
-    /// A classification set: one integer class label per input row.
-    public init(inputs: Tensor, labels: [Int]) {
+    /// A classification set: one integer class label per input row, each in `0..<classNames.count`
+    /// when class names are given.
+    public init(inputs: Tensor, labels: [Int], classNames: [String] = []) {
         guard inputs.rank >= 1, inputs.shape[0] == labels.count else {
             fatalError("TensorDataset: inputs of shape \(inputs.shape) need one label per row (\(inputs.shape.first ?? 0)), got \(labels.count) labels")
         }
+        if !classNames.isEmpty, let bad = labels.first(where: { $0 < 0 || $0 >= classNames.count }) {
+            fatalError("TensorDataset: label \(bad) is not the index of one of the \(classNames.count) class names")
+        }
         self.inputs = inputs
         self.labels = labels
+        self.classNames = classNames
         self.targets = Tensor.fromDoubles(labels.map(Double.init), shape: [labels.count], dtype: inputs.dtype)
     }
 
@@ -37,12 +45,14 @@ public struct TensorDataset: Dataset, Sendable {
         self.inputs = inputs
         self.targets = targets
         self.labels = []
+        self.classNames = []
     }
 
-    private init(inputs: Tensor, targets: Tensor, labels: [Int]) {
+    private init(inputs: Tensor, targets: Tensor, labels: [Int], classNames: [String]) {
         self.inputs = inputs
         self.targets = targets
         self.labels = labels
+        self.classNames = classNames
     }
 
     /// The number of examples (rows).
@@ -51,8 +61,9 @@ public struct TensorDataset: Dataset, Sendable {
     /// Whether the set has class labels (classification) rather than only targets (regression).
     public var isClassification: Bool { !labels.isEmpty || count == 0 }
 
-    /// The number of classes: the largest label plus one (0 for a regression set).
-    public var classCount: Int { (labels.max() ?? -1) + 1 }
+    /// The number of classes: the number of class names when there are any, else the largest
+    /// label plus one (0 for a regression set).
+    public var classCount: Int { classNames.isEmpty ? (labels.max() ?? -1) + 1 : classNames.count }
 
     /// The rows at `indices`, copied row by row (`memcpy`, no per-element conversion).
     public func batch(_ indices: [Int]) -> Batch {
@@ -63,7 +74,7 @@ public struct TensorDataset: Dataset, Sendable {
     /// A new data set of the rows at `indices`, in that order.
     public func subset(_ indices: [Int]) -> TensorDataset {
         let b = batch(indices)
-        return TensorDataset(inputs: b.inputs, targets: b.targets, labels: b.labels)
+        return TensorDataset(inputs: b.inputs, targets: b.targets, labels: b.labels, classNames: classNames)
     }
 
     /// The same examples with transformed inputs (for example standardised, see ``Standardizer``).
@@ -72,6 +83,6 @@ public struct TensorDataset: Dataset, Sendable {
         guard newInputs.shape.first == count else {
             fatalError("TensorDataset.mapInputs: the transform changed the row count from \(count) to \(newInputs.shape.first ?? 0)")
         }
-        return TensorDataset(inputs: newInputs, targets: targets, labels: labels)
+        return TensorDataset(inputs: newInputs, targets: targets, labels: labels, classNames: classNames)
     }
 }

@@ -106,24 +106,28 @@ func smoothedOneHot(_ classes: [Int], rows: Int, classCount c: Int, smoothing: D
     return q
 }
 
-/// `ℓ_i = lse(x_i) - Σ_c q_ic x_ic` for each row (valid because `Σ_c q_ic = 1`), with
-/// `lse(x) = m + log Σ e^(x - m)`, in one pass over the logits.
+/// `ℓ_i = Σ_c q_ic (lse(x_i) - x_ic) = log Σ_c e^(x_ic - m) - Σ_c q_ic (x_ic - m)` for each row
+/// (valid because `Σ_c q_ic = 1`), with `m` the row maximum, in one pass over the logits.
+/// Every term is taken relative to `m` and summed in `Double`, so logits of 1e37 give a
+/// finite loss: `lse - Σ q x` would subtract two numbers near 1e37 (or overflow summing them).
 private func perSampleCrossEntropy(_ logits: Tensor, classes: [Int], classCount c: Int, smoothing: Double) -> Tensor {
     let n = classes.count
     var out = Tensor(uninitializedShape: [n], dtype: logits.dtype)
     func run<T: TensorScalar>(_: T.Type) {
-        let onTarget = T(1 - smoothing), spread = T(smoothing / Double(c))
         logits.withPointer(T.self) { x in out.withMutablePointer(T.self) { loss in
             for i in 0..<n {
                 let row = x + i * c
                 var m = -T.infinity
                 for j in 0..<c where row[j] > m { m = row[j] }
-                var s: T = 0, total: T = 0
-                for j in 0..<c { s += T.exp(row[j] - m); total += row[j] }
-                let lse = m + T.log(s)
-                var picked = onTarget * row[classes[i]]
-                if smoothing != 0 { picked += spread * total }
-                loss[i] = lse - picked
+                let shift = Double(m)
+                var s = 0.0, spread = 0.0
+                for j in 0..<c {
+                    s += Double(T.exp(row[j] - m))
+                    spread += Double(row[j]) - shift
+                }
+                let picked = (1 - smoothing) * (Double(row[classes[i]]) - shift)
+                    + (smoothing == 0 ? 0 : smoothing / Double(c) * spread)
+                loss[i] = T(Double.log(s) - picked)
             }
         } }
     }

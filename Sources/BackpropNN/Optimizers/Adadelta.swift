@@ -10,45 +10,42 @@ import BackpropAutograd
 /// u ← ρ u + (1 - ρ) Δ²
 /// w ← w - lr · Δ
 /// ```
-/// Defaults as PyTorch: `lr = 1.0`, `rho = 0.9`, `eps = 1e-6`.
-public final class Adadelta: ElementwiseOptimizer {
-    public var parameterGroups: [ParameterGroup]
-    /// The decay of the running averages.
-    public let rho: Double
-    /// Added to the variance before the square root, for stability.
-    public let eps: Double
-    var states = ParameterStates()
-
+/// Defaults as PyTorch: `lr = 1.0`, `rho = 0.9`, `eps = 1e-6`. Options (per group): `rho`, `eps`.
+public final class Adadelta: OptimizerBase {
     /// Creates the optimizer over one group of parameters.
     public convenience init(parameters: [Variable], lr: Double = 1.0, rho: Double = 0.9, eps: Double = 1e-6,
                             weightDecay: Double = 0) {
         self.init(groups: [ParameterGroup(parameters, lr: lr, weightDecay: weightDecay)], rho: rho, eps: eps)
     }
 
-    /// Creates the optimizer over parameter groups with their own learning rates and weight decay.
+    /// Creates the optimizer over parameter groups; the options are the values for groups
+    /// that do not set their own.
     public init(groups: [ParameterGroup], rho: Double = 0.9, eps: Double = 1e-6) {
-        guard rho >= 0, rho <= 1 else { fatalError("Adadelta: invalid rho \(rho) (must lie in [0, 1])") }
-        guard eps >= 0 else { fatalError("Adadelta: invalid eps \(eps) (must be >= 0)") }
-        parameterGroups = checkedGroups(groups, optimizer: "Adadelta")
-        self.rho = rho
-        self.eps = eps
+        super.init(name: "Adadelta", groups: groups, hyperparameters: [.fraction("rho", rho, closed: true), .nonNegative("eps", eps)])
     }
 
-    var name: String { "Adadelta" }
-    var bufferNames: [String] { ["square_avg", "acc_delta"] }
+    override public func makeState(for parameter: Tensor, group: ParameterGroup) -> [String: Tensor] {
+        ["square_avg": Tensor.zeros(like: parameter), "acc_delta": Tensor.zeros(like: parameter)]
+    }
 
-    public func step() { updateEachParameter() }
+    override public func update(_ w: inout Tensor, gradient: Tensor, state s: inout OptimizerState, group: ParameterGroup) {
+        let (rho, eps) = (group["rho"], group["eps"])
+        let g = group.weightDecay != 0 ? gradient + w * group.weightDecay : gradient
+        s["square_avg"] = s["square_avg"] * rho + g * (1 - rho) * g
+        let delta = (s["acc_delta"] + eps).sqrt() / (s["square_avg"] + eps).sqrt() * g
+        s["acc_delta"] = s["acc_delta"] * rho + delta * (1 - rho) * delta
+        w = w - delta * group.lr
+    }
 
-    func update<T: TensorScalar>(_: T.Type, _ p: Variable, _ grad: Tensor, _ s: ParameterState, _ group: ParameterGroup) {
-        let n = p.value.count
-        let w = p.value.uniquePointer(T.self)
-        let v = s.pointer("square_avg", T.self), u = s.pointer("acc_delta", T.self)
-        let lr = T(-group.lr), rho = T(rho), oneMinusRho = T(1 - self.rho), eps = T(eps)
-        grad.withPointer(T.self) { g in
+    override public func fusedUpdate(_ weights: inout Tensor, gradient: Tensor, state s: inout OptimizerState,
+                                     group: ParameterGroup) -> Bool {
+        let lr = Float(group.lr), rho = Float(group["rho"]), oneMinusRho = Float(1 - group["rho"]), eps = Float(group["eps"])
+        let n = weights.count, w = weights.uniquePointer(Float.self), v = s.pointer("square_avg"), u = s.pointer("acc_delta")
+        gradient.withPointer(Float.self) { g in
             forEachBlock(count: n, gradient: g, weights: w, l2Decay: group.weightDecay) { b in
                 let g = b.gradient, std = b.scratch, delta = b.scratch2
                 for i in b.range {
-                    v[i] = v[i] * rho + oneMinusRho * g[i] * g[i]
+                    v[i] = v[i] * rho + g[i] * oneMinusRho * g[i]
                     std[i] = v[i] + eps
                     delta[i] = u[i] + eps
                 }
@@ -56,14 +53,11 @@ public final class Adadelta: ElementwiseOptimizer {
                 b.takeSquareRoots(delta)
                 for i in b.range {
                     delta[i] = delta[i] / std[i] * g[i]
-                    u[i] = u[i] * rho + oneMinusRho * delta[i] * delta[i]
-                    w[i] = w[i] + lr * delta[i]
+                    u[i] = u[i] * rho + delta[i] * oneMinusRho * delta[i]
+                    w[i] = w[i] - delta[i] * lr
                 }
             }
         }
+        return true
     }
-
-    public func stateDict() -> [String: Tensor] { savedState() }
-    public func loadStateDict(_ state: [String: Tensor]) throws { try restoreState(state) }
-    public func state(of parameter: Variable) -> [String: Tensor] { states.tensors(of: parameter) }
 }

@@ -9,16 +9,8 @@ import BackpropAutograd
 /// w ← w - lr / (1 + (t - 1) · lrDecay) · g / (√s + ε)
 /// ```
 /// Defaults as PyTorch: `lr = 1e-2`, `lrDecay = 0`, `initialAccumulatorValue = 0`, `eps = 1e-10`.
-public final class Adagrad: ElementwiseOptimizer {
-    public var parameterGroups: [ParameterGroup]
-    /// The learning-rate decay per step.
-    public let lrDecay: Double
-    /// The starting value of the sum of squared gradients.
-    public let initialAccumulatorValue: Double
-    /// Added to the variance before the square root, for stability.
-    public let eps: Double
-    var states = ParameterStates()
-
+/// Options (per group): `lr_decay`, `initial_accumulator_value`, `eps`.
+public final class Adagrad: OptimizerBase {
     /// Creates the optimizer over one group of parameters.
     public convenience init(parameters: [Variable], lr: Double = 1e-2, lrDecay: Double = 0, weightDecay: Double = 0,
                             initialAccumulatorValue: Double = 0, eps: Double = 1e-10) {
@@ -26,47 +18,44 @@ public final class Adagrad: ElementwiseOptimizer {
                   initialAccumulatorValue: initialAccumulatorValue, eps: eps)
     }
 
-    /// Creates the optimizer over parameter groups with their own learning rates and weight decay.
+    /// Creates the optimizer over parameter groups; the options are the values for groups
+    /// that do not set their own.
     public init(groups: [ParameterGroup], lrDecay: Double = 0, initialAccumulatorValue: Double = 0, eps: Double = 1e-10) {
-        guard lrDecay >= 0 else { fatalError("Adagrad: invalid lrDecay \(lrDecay) (must be >= 0)") }
-        guard initialAccumulatorValue >= 0 else {
-            fatalError("Adagrad: invalid initialAccumulatorValue \(initialAccumulatorValue) (must be >= 0)")
-        }
-        guard eps >= 0 else { fatalError("Adagrad: invalid eps \(eps) (must be >= 0)") }
-        parameterGroups = checkedGroups(groups, optimizer: "Adagrad")
-        self.lrDecay = lrDecay
-        self.initialAccumulatorValue = initialAccumulatorValue
-        self.eps = eps
+        super.init(name: "Adagrad", groups: groups, hyperparameters: [
+            .nonNegative("lr_decay", lrDecay), .nonNegative("initial_accumulator_value", initialAccumulatorValue),
+            .nonNegative("eps", eps)])
     }
 
-    var name: String { "Adagrad" }
-    var bufferNames: [String] { ["sum"] }
-    func makeBuffers(for parameter: Variable) -> [String: Tensor] {
-        ["sum": Tensor.full(parameter.shape, value: initialAccumulatorValue, dtype: parameter.dtype)]
+    override public func makeState(for parameter: Tensor, group: ParameterGroup) -> [String: Tensor] {
+        ["sum": Tensor.full(parameter.shape, value: group["initial_accumulator_value"], dtype: parameter.dtype)]
     }
 
-    public func step() { updateEachParameter() }
+    /// `lr / (1 + (t - 1) · lrDecay)`.
+    private func stepSize(_ s: OptimizerState, _ group: ParameterGroup) -> Double {
+        group.lr / (1 + Double(s.step - 1) * group["lr_decay"])
+    }
 
-    func update<T: TensorScalar>(_: T.Type, _ p: Variable, _ grad: Tensor, _ s: ParameterState, _ group: ParameterGroup) {
-        let n = p.value.count
-        let w = p.value.uniquePointer(T.self)
-        let sum = s.pointer("sum", T.self)
-        let stepSize = T(-group.lr / (1 + Double(s.step - 1) * lrDecay))
-        let eps = T(eps)
-        grad.withPointer(T.self) { g in
+    override public func update(_ w: inout Tensor, gradient: Tensor, state s: inout OptimizerState, group: ParameterGroup) {
+        let g = group.weightDecay != 0 ? gradient + w * group.weightDecay : gradient
+        s["sum"] = s["sum"] + g * g
+        w = w - g * stepSize(s, group) / (s["sum"].sqrt() + group["eps"])
+    }
+
+    override public func fusedUpdate(_ weights: inout Tensor, gradient: Tensor, state s: inout OptimizerState,
+                                     group: ParameterGroup) -> Bool {
+        let stepSize = Float(stepSize(s, group)), eps = Float(group["eps"]), n = weights.count
+        let w = weights.uniquePointer(Float.self), sum = s.pointer("sum")
+        gradient.withPointer(Float.self) { g in
             forEachBlock(count: n, gradient: g, weights: w, l2Decay: group.weightDecay) { b in
-                let g = b.gradient, s = b.scratch
+                let g = b.gradient, d = b.scratch
                 for i in b.range {
                     sum[i] = sum[i] + g[i] * g[i]
-                    s[i] = sum[i]
+                    d[i] = sum[i]
                 }
-                b.takeSquareRoots(s)
-                for i in b.range { w[i] = w[i] + stepSize * g[i] / (s[i] + eps) }
+                b.takeSquareRoots(d)
+                for i in b.range { w[i] = w[i] - g[i] * stepSize / (d[i] + eps) }
             }
         }
+        return true
     }
-
-    public func stateDict() -> [String: Tensor] { savedState() }
-    public func loadStateDict(_ state: [String: Tensor]) throws { try restoreState(state) }
-    public func state(of parameter: Variable) -> [String: Tensor] { states.tensors(of: parameter) }
 }

@@ -1,5 +1,11 @@
 import BackpropTensor
 import BackpropAutograd
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Adamax (Kingma & Ba, 2015, §7), exactly as PyTorch's `torch.optim.Adamax`: Adam with the
 /// second moment replaced by an exponentially weighted infinity norm.
 ///
@@ -10,61 +16,47 @@ import BackpropAutograd
 /// w ← w - lr / (1 - β₁ᵗ) · m / u
 /// ```
 /// Defaults as PyTorch: `lr = 2e-3`, `betas = (0.9, 0.999)`, `eps = 1e-8`.
-public final class Adamax: ElementwiseOptimizer {
-    public var parameterGroups: [ParameterGroup]
-    /// The decays of the first and second moment estimates.
-    public let betas: (Double, Double)
-    /// Added to the variance before the square root, for stability.
-    public let eps: Double
-    var states = ParameterStates()
-
+/// Options (per group): `beta1`, `beta2`, `eps`.
+public final class Adamax: OptimizerBase {
     /// Creates the optimizer over one group of parameters.
     public convenience init(parameters: [Variable], lr: Double = 2e-3, betas: (Double, Double) = (0.9, 0.999),
                             eps: Double = 1e-8, weightDecay: Double = 0) {
         self.init(groups: [ParameterGroup(parameters, lr: lr, weightDecay: weightDecay)], betas: betas, eps: eps)
     }
 
-    /// Creates the optimizer over parameter groups with their own learning rates and weight decay.
+    /// Creates the optimizer over parameter groups; the options are the values for groups
+    /// that do not set their own.
     public init(groups: [ParameterGroup], betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8) {
-        guard (0..<1).contains(betas.0), (0..<1).contains(betas.1) else {
-            fatalError("Adamax: invalid betas \(betas) (each must lie in [0, 1))")
-        }
-        guard eps >= 0 else { fatalError("Adamax: invalid eps \(eps) (must be >= 0)") }
-        parameterGroups = checkedGroups(groups, optimizer: "Adamax")
-        self.betas = betas
-        self.eps = eps
+        super.init(name: "Adamax", groups: groups, hyperparameters: [
+            .fraction("beta1", betas.0), .fraction("beta2", betas.1), .nonNegative("eps", eps)])
     }
 
-    var name: String { "Adamax" }
-    var bufferNames: [String] { ["exp_avg", "exp_inf"] }
+    override public func makeState(for parameter: Tensor, group: ParameterGroup) -> [String: Tensor] {
+        ["exp_avg": Tensor.zeros(like: parameter), "exp_inf": Tensor.zeros(like: parameter)]
+    }
 
-    public func step() { updateEachParameter() }
+    override public func update(_ w: inout Tensor, gradient: Tensor, state s: inout OptimizerState, group: ParameterGroup) {
+        let g = group.weightDecay != 0 ? gradient + w * group.weightDecay : gradient
+        s["exp_avg"] = s["exp_avg"].lerp(g, weight: 1 - group["beta1"])
+        s["exp_inf"] = (s["exp_inf"] * group["beta2"]).maximum(g.abs() + group["eps"])
+        w = w + s["exp_avg"] * (-group.lr / (1 - pow(group["beta1"], Double(s.step)))) / s["exp_inf"]
+    }
 
-    func update<T: TensorScalar>(_: T.Type, _ p: Variable, _ grad: Tensor, _ s: ParameterState, _ group: ParameterGroup) {
-        let n = p.value.count
-        let w = p.value.uniquePointer(T.self)
-        let m = s.pointer("exp_avg", T.self), u = s.pointer("exp_inf", T.self)
-        let stepSize = T(-group.lr / (1 - pow(betas.0, Double(s.step))))
-        let oneMinusBeta1 = T(1 - betas.0), beta2 = T(betas.1), eps = T(eps)
-        grad.withPointer(T.self) { g in
+    override public func fusedUpdate(_ weights: inout Tensor, gradient: Tensor, state s: inout OptimizerState,
+                                     group: ParameterGroup) -> Bool {
+        let stepSize = Float(-group.lr / (1 - pow(group["beta1"], Double(s.step))))
+        let oneMinusBeta1 = Float(1 - group["beta1"]), beta2 = Float(group["beta2"]), eps = Float(group["eps"])
+        let n = weights.count, w = weights.uniquePointer(Float.self), m = s.pointer("exp_avg"), u = s.pointer("exp_inf")
+        gradient.withPointer(Float.self) { g in
             forEachBlock(count: n, gradient: g, weights: w, l2Decay: group.weightDecay) { b in
                 let g = b.gradient
                 for i in b.range {
                     m[i] = lerp(m[i], g[i], oneMinusBeta1)
                     u[i] = Swift.max(u[i] * beta2, Swift.abs(g[i]) + eps)
-                    w[i] = w[i] + stepSize * m[i] / u[i]
+                    w[i] = w[i] + m[i] * stepSize / u[i]
                 }
             }
         }
+        return true
     }
-
-    public func stateDict() -> [String: Tensor] { savedState() }
-    public func loadStateDict(_ state: [String: Tensor]) throws { try restoreState(state) }
-    public func state(of parameter: Variable) -> [String: Tensor] { states.tensors(of: parameter) }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -1,5 +1,11 @@
 import BackpropTensor
 import BackpropAutograd
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Rescales the gradients so that their total norm is at most `maxNorm` (PyTorch's
 /// `clip_grad_norm_`) and returns the total norm before clipping.
 ///
@@ -9,6 +15,7 @@ import BackpropAutograd
 @discardableResult
 public func clipGradNorm(_ parameters: [Variable], maxNorm: Double, normType: Double = 2) -> Double {
     guard normType > 0 else { fatalError("clipGradNorm: normType must be positive, got \(normType)") }
+    guard maxNorm >= 0 else { fatalError("clipGradNorm: maxNorm must be >= 0, got \(maxNorm)") }
     var total = 0.0
     for g in parameters.compactMap(\.grad) {
         switch g.dtype {
@@ -42,9 +49,3 @@ public func clipGradValue(_ parameters: [Variable], maxValue: Double) {
     guard maxValue >= 0 else { fatalError("clipGradValue: maxValue must be >= 0, got \(maxValue)") }
     for p in parameters { if let g = p.grad { p.grad = g.clamped(min: -maxValue, max: maxValue) } }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

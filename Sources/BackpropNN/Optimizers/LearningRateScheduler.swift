@@ -1,156 +1,111 @@
 import BackpropTensor
 import BackpropAutograd
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+/// Sets an optimizer's learning rates as training goes (PyTorch's `lr_scheduler`). The
+/// schedules that are a function of the epoch subclass ``LRScheduler``; ``ReduceLROnPlateau``
+/// follows a metric instead. A ``Checkpoint`` saves and restores either through this protocol.
+public protocol LearningRateScheduler: AnyObject, CustomStringConvertible {
+    /// The optimizer whose groups' `lr` this scheduler sets.
+    var optimizer: any Optimizer { get }
+    /// Everything needed to resume, as `float64` scalars (`"last_epoch"`, ...).
+    func stateDict() -> [String: Tensor]
+    /// Restores a ``stateDict()``; nothing changes when it throws.
+    /// - Throws: ``StateDictError`` for missing, unexpected or invalid entries.
+    func loadStateDict(_ state: [String: Tensor]) throws
+}
 
-/// Sets an optimizer's learning rates from the epoch count (PyTorch's `lr_scheduler`).
-///
-/// Each group's rate is a function of its initial rate (captured when the scheduler is made)
-/// and the number of ``step()`` calls so far. As in PyTorch, creating a scheduler applies the
+extension LearningRateScheduler {
+    /// The rates the optimizer has now, one per group.
+    public var learningRates: [Double] { optimizer.parameterGroups.map(\.lr) }
+}
+
+/// The base of the schedules that are a function of the epoch: each group's rate is
+/// ``learningRate(base:epoch:)`` of its initial rate (captured when the scheduler is made) and
+/// the number of ``step()`` calls so far. As in PyTorch, creating a scheduler applies the
 /// rate of epoch 0, and `step()` is called once per epoch after the optimizer's steps:
 /// ```swift
 /// let scheduler = StepLR(optimizer, stepSize: 30, gamma: 0.1)
 /// for epoch in 0..<100 { train(epoch); scheduler.step() }
 /// ```
-public protocol LearningRateScheduler: AnyObject {
-    /// The optimizer whose groups' `lr` this scheduler sets.
-    var optimizer: any Optimizer { get }
-    /// Each group's learning rate when the scheduler was created.
-    var baseLearningRates: [Double] { get }
-    /// The number of ``step()`` calls so far (PyTorch's `last_epoch`); setting it applies that epoch's rates.
-    var epoch: Int { get set }
+/// A new schedule subclasses it, checks its arguments and overrides ``learningRate(base:epoch:)``
+/// and ``settings``.
+open class LRScheduler: LearningRateScheduler {
+    public let optimizer: any Optimizer
+    /// Each group's learning rate when the scheduler was created (PyTorch's `base_lrs`).
+    public private(set) var baseLearningRates: [Double]
+    /// The number of ``step()`` calls so far (PyTorch's `last_epoch`); setting it applies
+    /// that epoch's rates.
+    public var lastEpoch = 0 { didSet { apply() } }
+
+    /// Captures the optimizer's rates as the base rates and applies the rates of epoch 0.
+    public init(_ optimizer: any Optimizer) {
+        self.optimizer = optimizer
+        baseLearningRates = optimizer.parameterGroups.map(\.lr)
+        apply()
+    }
+
     /// The learning rate at `epoch` for a group that started at `base`.
-    func learningRate(base: Double, epoch: Int) -> Double
-}
+    open func learningRate(base: Double, epoch: Int) -> Double {
+        fatalError("\(type(of: self)): a subclass of LRScheduler must override learningRate(base:epoch:)")
+    }
 
-extension LearningRateScheduler {
+    /// The schedule's arguments for ``description``, e.g. `"stepSize: 30, gamma: 0.1"`.
+    open var settings: String { "" }
+
     /// Advances one epoch and sets the optimizer's learning rates.
-    public func step() { epoch += 1 }
+    public func step() { lastEpoch += 1 }
 
-    /// The rates the scheduler last set, one per group.
-    public var learningRates: [Double] { optimizer.parameterGroups.map(\.lr) }
+    /// `StepLR(stepSize: 30, gamma: 0.1, lastEpoch: 2)`.
+    public var description: String {
+        "\(type(of: self))(" + (settings.isEmpty ? "" : settings + ", ") + "lastEpoch: \(lastEpoch))"
+    }
 
-    /// Writes the rates of ``epoch`` into the optimizer.
+    /// `"last_epoch"` and `"base_lrs.<g>"` for each group.
+    public func stateDict() -> [String: Tensor] {
+        var dict = ["last_epoch": Tensor(Double(lastEpoch), dtype: .float64)]
+        for (g, rate) in baseLearningRates.enumerated() { dict["base_lrs.\(g)"] = Tensor(rate, dtype: .float64) }
+        return dict
+    }
+
+    public func loadStateDict(_ state: [String: Tensor]) throws {
+        let rateKeys = baseLearningRates.indices.map { "base_lrs.\($0)" }
+        try StateDictError.checkKeys(expected: ["last_epoch"] + rateKeys, given: Array(state.keys))
+        let epoch = try state.wholeNumber("last_epoch")
+        let rates = try rateKeys.map { key in
+            let rate = try state.scalar(key)
+            guard rate.isFinite, rate >= 0 else { throw StateDictError.invalidValue(key: key, reason: "a learning rate must be finite and >= 0, got \(rate)") }
+            return rate
+        }
+        baseLearningRates = rates
+        lastEpoch = epoch
+    }
+
+    /// Writes the rates of ``lastEpoch`` into the optimizer.
     func apply() {
         for (g, base) in baseLearningRates.enumerated() where g < optimizer.parameterGroups.count {
-            optimizer.parameterGroups[g].lr = learningRate(base: base, epoch: epoch)
+            optimizer.parameterGroups[g].lr = learningRate(base: base, epoch: lastEpoch)
         }
     }
 }
 
-/// Multiplies the rate by `gamma` every `stepSize` epochs: `lr = base · γ^⌊epoch / stepSize⌋`.
-public final class StepLR: LearningRateScheduler {
-    /// The optimizer whose learning rates this scheduler sets.
-    public let optimizer: any Optimizer
-    /// Each parameter group's learning rate when the scheduler was created.
-    public let baseLearningRates: [Double]
-    /// The number of epochs between decays.
-    public let stepSize: Int
-    /// The factor applied at each decay.
-    public let gamma: Double
-    /// The current epoch; setting it applies that epoch's learning rate.
-    public var epoch = 0 { didSet { apply() } }
-
-    /// Creates the scheduler and applies the rate of epoch 0.
-    public init(_ optimizer: any Optimizer, stepSize: Int, gamma: Double = 0.1) {
-        guard stepSize > 0 else { fatalError("StepLR: stepSize must be positive, got \(stepSize)") }
-        self.optimizer = optimizer
-        baseLearningRates = optimizer.parameterGroups.map(\.lr)
-        self.stepSize = stepSize
-        self.gamma = gamma
-        apply()
+extension Dictionary where Key == String, Value == Tensor {
+    /// The one-element entry `key` as a `Double`.
+    func scalar(_ key: String) throws -> Double {
+        guard let value = self[key] else { throw StateDictError.missingKeys([key]) }
+        guard value.count == 1 else { throw StateDictError.shapeMismatch(key: key, expected: [], found: value.shape) }
+        return value.item(as: Double.self)
     }
 
-    public func learningRate(base: Double, epoch: Int) -> Double { base * pow(gamma, Double(epoch / stepSize)) }
-}
-
-/// Multiplies the rate by `gamma` every epoch: `lr = base · γ^epoch`.
-public final class ExponentialLR: LearningRateScheduler {
-    /// The optimizer whose learning rates this scheduler sets.
-    public let optimizer: any Optimizer
-    /// Each parameter group's learning rate when the scheduler was created.
-    public let baseLearningRates: [Double]
-    /// The factor applied at each decay.
-    public let gamma: Double
-    /// The current epoch; setting it applies that epoch's learning rate.
-    public var epoch = 0 { didSet { apply() } }
-
-    /// Creates the scheduler and applies the rate of epoch 0.
-    public init(_ optimizer: any Optimizer, gamma: Double) {
-        self.optimizer = optimizer
-        baseLearningRates = optimizer.parameterGroups.map(\.lr)
-        self.gamma = gamma
-        apply()
-    }
-
-    public func learningRate(base: Double, epoch: Int) -> Double { base * pow(gamma, Double(epoch)) }
-}
-
-/// Cosine annealing from the initial rate to `minimumLearningRate` over `maxEpochs` epochs
-/// (SGDR without restarts, PyTorch's `CosineAnnealingLR`):
-/// `lr = η_min + (base - η_min) · (1 + cos(π · epoch / T_max)) / 2`.
-public final class CosineAnnealingLR: LearningRateScheduler {
-    /// The optimizer whose learning rates this scheduler sets.
-    public let optimizer: any Optimizer
-    /// Each parameter group's learning rate when the scheduler was created.
-    public let baseLearningRates: [Double]
-    /// The number of epochs of half a cosine period (`T_max`).
-    public let maxEpochs: Int
-    /// The rate reached after `maxEpochs` (`eta_min`).
-    public let minimumLearningRate: Double
-    /// The current epoch; setting it applies that epoch's learning rate.
-    public var epoch = 0 { didSet { apply() } }
-
-    /// Creates the scheduler and applies the rate of epoch 0.
-    public init(_ optimizer: any Optimizer, maxEpochs: Int, minimumLearningRate: Double = 0) {
-        guard maxEpochs > 0 else { fatalError("CosineAnnealingLR: maxEpochs must be positive, got \(maxEpochs)") }
-        self.optimizer = optimizer
-        baseLearningRates = optimizer.parameterGroups.map(\.lr)
-        self.maxEpochs = maxEpochs
-        self.minimumLearningRate = minimumLearningRate
-        apply()
-    }
-
-    public func learningRate(base: Double, epoch: Int) -> Double {
-        minimumLearningRate + (base - minimumLearningRate) * (1 + cos(Double.pi * Double(epoch) / Double(maxEpochs))) / 2
-    }
-}
-
-/// Scales the rate linearly from `startFactor · base` to `endFactor · base` over
-/// `totalEpochs` epochs, then keeps it (PyTorch's `LinearLR`; defaults 1/3, 1, 5):
-/// `lr = base · (s + (e - s) · min(epoch, T) / T)`.
-public final class LinearWarmup: LearningRateScheduler {
-    /// The optimizer whose learning rates this scheduler sets.
-    public let optimizer: any Optimizer
-    /// Each parameter group's learning rate when the scheduler was created.
-    public let baseLearningRates: [Double]
-    /// The multiple of the base rate at epoch 0.
-    public let startFactor: Double
-    /// The multiple of the base rate from `totalEpochs` on.
-    public let endFactor: Double
-    /// The number of epochs the ramp lasts.
-    public let totalEpochs: Int
-    /// The current epoch; setting it applies that epoch's learning rate.
-    public var epoch = 0 { didSet { apply() } }
-
-    /// Creates the scheduler and applies the rate of epoch 0.
-    public init(_ optimizer: any Optimizer, startFactor: Double = 1.0 / 3, endFactor: Double = 1, totalEpochs: Int = 5) {
-        guard startFactor > 0, startFactor <= 1, endFactor >= 0, endFactor <= 1 else {
-            fatalError("LinearWarmup: startFactor must lie in (0, 1] and endFactor in [0, 1], got \(startFactor), \(endFactor)")
+    /// The one-element entry `key` as a whole number `>= 0`.
+    func wholeNumber(_ key: String) throws -> Int {
+        let value = try scalar(key)
+        guard let number = Int(exactly: value), number >= 0 else {
+            throw StateDictError.invalidValue(key: key, reason: "must be a whole number >= 0, got \(value)")
         }
-        guard totalEpochs > 0 else { fatalError("LinearWarmup: totalEpochs must be positive, got \(totalEpochs)") }
-        self.optimizer = optimizer
-        baseLearningRates = optimizer.parameterGroups.map(\.lr)
-        self.startFactor = startFactor
-        self.endFactor = endFactor
-        self.totalEpochs = totalEpochs
-        apply()
+        return number
     }
+}
 
-    public func learningRate(base: Double, epoch: Int) -> Double {
-        base * (startFactor + (endFactor - startFactor) * Double(Swift.min(epoch, totalEpochs)) / Double(totalEpochs))
-    }
+/// Stops with a message naming the scheduler and the argument unless `isValid`.
+func require(_ isValid: Bool, _ scheduler: String, _ problem: @autoclosure () -> String) {
+    if !isValid { fatalError("\(scheduler): \(problem())") }
 }

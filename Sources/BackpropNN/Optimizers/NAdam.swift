@@ -1,5 +1,11 @@
 import BackpropTensor
 import BackpropAutograd
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// NAdam (Dozat, 2016): Adam with Nesterov momentum, exactly as PyTorch's `torch.optim.NAdam`,
 /// including its momentum schedule `μ_t = β₁ (1 - ½ · 0.96^(t · ψ))` (ψ = momentumDecay):
 ///
@@ -12,18 +18,8 @@ import BackpropAutograd
 /// w ← w - lr (1 - μ_t) / (1 - Π) · g / d - lr μ_{t+1} / (1 - Π μ_{t+1}) · m / d
 /// ```
 /// Defaults as PyTorch: `lr = 2e-3`, `betas = (0.9, 0.999)`, `eps = 1e-8`, `momentumDecay = 4e-3`.
-public final class NAdam: ElementwiseOptimizer {
-    public var parameterGroups: [ParameterGroup]
-    /// The decays of the first and second moment estimates.
-    public let betas: (Double, Double)
-    /// Added to the variance before the square root, for stability.
-    public let eps: Double
-    /// `ψ` in the momentum schedule `μ_t = β₁ (1 - ½ · 0.96^(t ψ))`.
-    public let momentumDecay: Double
-    /// Whether weight decay shrinks the weights directly instead of adding `λw` to the gradient.
-    public let decoupledWeightDecay: Bool
-    var states = ParameterStates()
-
+/// Options (per group): `beta1`, `beta2`, `eps`, `momentum_decay`, `decoupled_weight_decay`.
+public final class NAdam: OptimizerBase {
     /// Creates the optimizer over one group of parameters.
     public convenience init(parameters: [Variable], lr: Double = 2e-3, betas: (Double, Double) = (0.9, 0.999),
                             eps: Double = 1e-8, weightDecay: Double = 0, momentumDecay: Double = 4e-3,
@@ -32,73 +28,66 @@ public final class NAdam: ElementwiseOptimizer {
                   momentumDecay: momentumDecay, decoupledWeightDecay: decoupledWeightDecay)
     }
 
-    /// Creates the optimizer over parameter groups with their own learning rates and weight decay.
+    /// Creates the optimizer over parameter groups; the options are the values for groups
+    /// that do not set their own.
     public init(groups: [ParameterGroup], betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
                 momentumDecay: Double = 4e-3, decoupledWeightDecay: Bool = false) {
-        guard (0..<1).contains(betas.0), (0..<1).contains(betas.1) else {
-            fatalError("NAdam: invalid betas \(betas) (each must lie in [0, 1))")
-        }
-        guard eps >= 0 else { fatalError("NAdam: invalid eps \(eps) (must be >= 0)") }
-        guard momentumDecay >= 0 else { fatalError("NAdam: invalid momentumDecay \(momentumDecay) (must be >= 0)") }
-        parameterGroups = checkedGroups(groups, optimizer: "NAdam")
-        self.betas = betas
-        self.eps = eps
-        self.momentumDecay = momentumDecay
-        self.decoupledWeightDecay = decoupledWeightDecay
+        super.init(name: "NAdam", groups: groups, hyperparameters: [
+            .fraction("beta1", betas.0), .fraction("beta2", betas.1), .nonNegative("eps", eps),
+            .nonNegative("momentum_decay", momentumDecay), .flag("decoupled_weight_decay", decoupledWeightDecay)])
     }
 
-    var name: String { "NAdam" }
-    var bufferNames: [String] { ["exp_avg", "exp_avg_sq", "mu_product"] }
-    var scalarBufferNames: [String] { ["mu_product"] }
-    func makeBuffers(for parameter: Variable) -> [String: Tensor] {
-        ["exp_avg": Tensor.zeros(like: parameter.value), "exp_avg_sq": Tensor.zeros(like: parameter.value),
+    /// PyTorch keeps the product of the μ's in a scalar tensor of the parameter's precision.
+    override public func makeState(for parameter: Tensor, group: ParameterGroup) -> [String: Tensor] {
+        ["exp_avg": Tensor.zeros(like: parameter), "exp_avg_sq": Tensor.zeros(like: parameter),
          "mu_product": Tensor(1, dtype: parameter.dtype)]
     }
 
-    public func step() { updateEachParameter() }
+    /// The step's scalars: `(lr (1 - μ_t) / (1 - Π), lr μ_{t+1} / (1 - Π μ_{t+1}), 1 - β₂ᵗ)`,
+    /// after advancing `Π`.
+    private func scales(_ s: inout OptimizerState, _ group: ParameterGroup) -> (grad: Double, momentum: Double, correction2: Double) {
+        let t = Double(s.step), beta1 = group["beta1"], psi = group["momentum_decay"]
+        let mu = beta1 * (1 - 0.5 * pow(0.96, t * psi)), muNext = beta1 * (1 - 0.5 * pow(0.96, (t + 1) * psi))
+        s["mu_product"] = s["mu_product"] * mu
+        let product = s["mu_product"].item(as: Double.self)
+        return (group.lr * (1 - mu) / (1 - product), group.lr * muNext / (1 - product * muNext), 1 - pow(group["beta2"], t))
+    }
 
-    func update<T: TensorScalar>(_: T.Type, _ p: Variable, _ grad: Tensor, _ s: ParameterState, _ group: ParameterGroup) {
-        let n = p.value.count
-        let t = Double(s.step)
-        let mu = betas.0 * (1 - 0.5 * pow(0.96, t * momentumDecay))
-        let muNext = betas.0 * (1 - 0.5 * pow(0.96, (t + 1) * momentumDecay))
-        // PyTorch keeps the product in a scalar tensor of the parameter's precision.
-        let product = s.pointer("mu_product", T.self)
-        product[0] = product[0] * T(mu)
-        let muProduct = Double(product[0])
-        let gradScale = T(-group.lr * (1 - mu) / (1 - muProduct))
-        let momentumScale = T(-group.lr * muNext / (1 - muProduct * muNext))
-        let correction2 = T(1 - pow(betas.1, t))
-        let w = p.value.uniquePointer(T.self)
-        let m = s.pointer("exp_avg", T.self), v = s.pointer("exp_avg_sq", T.self)
-        let oneMinusBeta1 = T(1 - betas.0), beta2 = T(betas.1), oneMinusBeta2 = T(1 - betas.1), eps = T(eps)
-        let l2 = !decoupledWeightDecay && group.weightDecay != 0
-        let shrink = decoupledWeightDecay && group.weightDecay != 0, shrinkFactor = T(1 - group.lr * group.weightDecay)
-        grad.withPointer(T.self) { g in
-            forEachBlock(count: n, gradient: g, weights: w, l2Decay: l2 ? group.weightDecay : 0) { b in
+    override public func update(_ w: inout Tensor, gradient: Tensor, state s: inout OptimizerState, group: ParameterGroup) {
+        let (weightDecay, beta1, beta2) = (group.weightDecay, group["beta1"], group["beta2"])
+        let scale = scales(&s, group)
+        var g = gradient
+        if group.flag("decoupled_weight_decay") { w = w * (1 - group.lr * weightDecay) } else if weightDecay != 0 { g = g + w * weightDecay }
+        s["exp_avg"] = s["exp_avg"].lerp(g, weight: 1 - beta1)
+        s["exp_avg_sq"] = s["exp_avg_sq"] * beta2 + g * (1 - beta2) * g
+        let d = (s["exp_avg_sq"] / Tensor(scale.correction2, dtype: w.dtype)).sqrt() + group["eps"]
+        w = w - g * scale.grad / d
+        w = w - s["exp_avg"] * scale.momentum / d
+    }
+
+    override public func fusedUpdate(_ weights: inout Tensor, gradient: Tensor, state s: inout OptimizerState,
+                                     group: ParameterGroup) -> Bool {
+        let scale = scales(&s, group), weightDecay = group.weightDecay, decoupled = group.flag("decoupled_weight_decay")
+        let gradScale = Float(scale.grad), momentumScale = Float(scale.momentum), correction2 = Float(scale.correction2)
+        let oneMinusBeta1 = Float(1 - group["beta1"]), beta2 = Float(group["beta2"]), oneMinusBeta2 = Float(1 - group["beta2"])
+        let eps = Float(group["eps"]), shrink = Float(1 - group.lr * weightDecay), n = weights.count
+        let w = weights.uniquePointer(Float.self), m = s.pointer("exp_avg"), v = s.pointer("exp_avg_sq")
+        gradient.withPointer(Float.self) { g in
+            forEachBlock(count: n, gradient: g, weights: w, l2Decay: decoupled ? 0 : weightDecay) { b in
                 let g = b.gradient, d = b.scratch
-                if shrink { for i in b.range { w[i] = w[i] * shrinkFactor } }
+                if decoupled { for i in b.range { w[i] = w[i] * shrink } }
                 for i in b.range {
                     m[i] = lerp(m[i], g[i], oneMinusBeta1)
-                    v[i] = v[i] * beta2 + oneMinusBeta2 * g[i] * g[i]
+                    v[i] = v[i] * beta2 + g[i] * oneMinusBeta2 * g[i]
                     d[i] = v[i] / correction2
                 }
                 b.takeSquareRoots(d)
                 for i in b.range {
-                    w[i] = w[i] + gradScale * g[i] / (d[i] + eps)
-                    w[i] = w[i] + momentumScale * m[i] / (d[i] + eps)
+                    w[i] = w[i] - g[i] * gradScale / (d[i] + eps)
+                    w[i] = w[i] - m[i] * momentumScale / (d[i] + eps)
                 }
             }
         }
+        return true
     }
-
-    public func stateDict() -> [String: Tensor] { savedState() }
-    public func loadStateDict(_ state: [String: Tensor]) throws { try restoreState(state) }
-    public func state(of parameter: Variable) -> [String: Tensor] { states.tensors(of: parameter) }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

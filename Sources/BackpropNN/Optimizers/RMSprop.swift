@@ -12,18 +12,8 @@ import BackpropAutograd
 ///                    w ← w - lr · g / d          otherwise
 /// ```
 /// Defaults as PyTorch: `lr = 1e-2`, `alpha = 0.99`, `eps = 1e-8`, no momentum, not centred.
-public final class RMSprop: ElementwiseOptimizer {
-    public var parameterGroups: [ParameterGroup]
-    /// The decay of the running average of squared gradients.
-    public let alpha: Double
-    /// Added to the variance before the square root, for stability.
-    public let eps: Double
-    /// The momentum factor (0: none).
-    public let momentum: Double
-    /// Whether to normalise by the estimated variance (subtracting the squared mean gradient).
-    public let centered: Bool
-    var states = ParameterStates()
-
+/// Options (per group): `alpha`, `eps`, `momentum`, `centered`.
+public final class RMSprop: OptimizerBase {
     /// Creates the optimizer over one group of parameters.
     public convenience init(parameters: [Variable], lr: Double = 1e-2, alpha: Double = 0.99, eps: Double = 1e-8,
                             weightDecay: Double = 0, momentum: Double = 0, centered: Bool = false) {
@@ -31,59 +21,67 @@ public final class RMSprop: ElementwiseOptimizer {
                   momentum: momentum, centered: centered)
     }
 
-    /// Creates the optimizer over parameter groups with their own learning rates and weight decay.
+    /// Creates the optimizer over parameter groups; the options are the values for groups
+    /// that do not set their own.
     public init(groups: [ParameterGroup], alpha: Double = 0.99, eps: Double = 1e-8, momentum: Double = 0, centered: Bool = false) {
-        guard alpha >= 0 else { fatalError("RMSprop: invalid alpha \(alpha) (must be >= 0)") }
-        guard eps >= 0 else { fatalError("RMSprop: invalid eps \(eps) (must be >= 0)") }
-        guard momentum >= 0 else { fatalError("RMSprop: invalid momentum \(momentum) (must be >= 0)") }
-        parameterGroups = checkedGroups(groups, optimizer: "RMSprop")
-        self.alpha = alpha
-        self.eps = eps
-        self.momentum = momentum
-        self.centered = centered
+        super.init(name: "RMSprop", groups: groups, hyperparameters: [
+            .fraction("alpha", alpha, closed: true), .nonNegative("eps", eps), .nonNegative("momentum", momentum),
+            .flag("centered", centered)])
     }
 
-    var bufferNames: [String] {
-        ["square_avg"] + (momentum > 0 ? ["momentum_buffer"] : []) + (centered ? ["grad_avg"] : [])
+    override public func makeState(for parameter: Tensor, group: ParameterGroup) -> [String: Tensor] {
+        let names = ["square_avg"] + (group["momentum"] > 0 ? ["momentum_buffer"] : []) + (group.flag("centered") ? ["grad_avg"] : [])
+        return Dictionary(uniqueKeysWithValues: names.map { ($0, Tensor.zeros(like: parameter)) })
     }
 
-    var name: String { "RMSprop" }
+    override public func update(_ w: inout Tensor, gradient: Tensor, state s: inout OptimizerState, group: ParameterGroup) {
+        let (alpha, mu, weightDecay) = (group["alpha"], group["momentum"], group.weightDecay)
+        let g = weightDecay != 0 ? gradient + w * weightDecay : gradient
+        s["square_avg"] = s["square_avg"] * alpha + g * (1 - alpha) * g
+        var variance = s["square_avg"]
+        if group.flag("centered") {
+            s["grad_avg"] = s["grad_avg"].lerp(g, weight: 1 - alpha)
+            variance = variance - s["grad_avg"] * s["grad_avg"]
+        }
+        let d = variance.sqrt() + group["eps"]
+        if mu > 0 {
+            s["momentum_buffer"] = s["momentum_buffer"] * mu + g / d
+            w = w - s["momentum_buffer"] * group.lr
+        } else {
+            w = w - g * group.lr / d
+        }
+    }
 
-    public func step() { updateEachParameter() }
-
-    func update<T: TensorScalar>(_: T.Type, _ p: Variable, _ grad: Tensor, _ s: ParameterState, _ group: ParameterGroup) {
-        let n = p.value.count
-        let w = p.value.uniquePointer(T.self)
-        let v = s.pointer("square_avg", T.self)
-        let a: UnsafeMutablePointer<T>? = centered ? s.pointer("grad_avg", T.self) : nil
-        let b: UnsafeMutablePointer<T>? = momentum > 0 ? s.pointer("momentum_buffer", T.self) : nil
-        let lr = T(-group.lr), alpha = T(alpha), oneMinusAlpha = T(1 - self.alpha), eps = T(eps), mu = T(momentum)
-        grad.withPointer(T.self) { g in
+    override public func fusedUpdate(_ weights: inout Tensor, gradient: Tensor, state s: inout OptimizerState,
+                                     group: ParameterGroup) -> Bool {
+        let alpha = Float(group["alpha"]), oneMinusAlpha = Float(1 - group["alpha"]), eps = Float(group["eps"])
+        let lr = Float(group.lr), mu = Float(group["momentum"]), n = weights.count
+        let w = weights.uniquePointer(Float.self), v = s.pointer("square_avg")
+        let a = group.flag("centered") ? s.pointer("grad_avg") : nil, b = mu > 0 ? s.pointer("momentum_buffer") : nil
+        gradient.withPointer(Float.self) { g in
             forEachBlock(count: n, gradient: g, weights: w, l2Decay: group.weightDecay) { blk in
                 let g = blk.gradient, d = blk.scratch
-                for i in blk.range { v[i] = v[i] * alpha + oneMinusAlpha * g[i] * g[i] }
+                for i in blk.range {
+                    v[i] = v[i] * alpha + g[i] * oneMinusAlpha * g[i]
+                    d[i] = v[i]
+                }
                 if let a {
                     for i in blk.range {
                         a[i] = lerp(a[i], g[i], oneMinusAlpha)
-                        d[i] = v[i] + -a[i] * a[i]
+                        d[i] = d[i] - a[i] * a[i]
                     }
-                } else {
-                    for i in blk.range { d[i] = v[i] }
                 }
                 blk.takeSquareRoots(d)
                 if let b {
                     for i in blk.range {
                         b[i] = b[i] * mu + g[i] / (d[i] + eps)
-                        w[i] = w[i] + lr * b[i]
+                        w[i] = w[i] - b[i] * lr
                     }
                 } else {
-                    for i in blk.range { w[i] = w[i] + lr * g[i] / (d[i] + eps) }
+                    for i in blk.range { w[i] = w[i] - g[i] * lr / (d[i] + eps) }
                 }
             }
         }
+        return true
     }
-
-    public func stateDict() -> [String: Tensor] { savedState() }
-    public func loadStateDict(_ state: [String: Tensor]) throws { try restoreState(state) }
-    public func state(of parameter: Variable) -> [String: Tensor] { states.tensors(of: parameter) }
 }

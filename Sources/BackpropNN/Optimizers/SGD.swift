@@ -9,16 +9,8 @@ import BackpropAutograd
 /// g ← g + μ b if nesterov, else b
 /// w ← w - lr · g
 /// ```
-public final class SGD: ElementwiseOptimizer {
-    public var parameterGroups: [ParameterGroup]
-    /// The momentum factor (0: none).
-    public let momentum: Double
-    /// The dampening of the momentum's gradient term.
-    public let dampening: Double
-    /// Whether to use Nesterov momentum.
-    public let nesterov: Bool
-    var states = ParameterStates()
-
+/// Options (per group, see ``ParameterGroup/options``): `momentum`, `dampening`, `nesterov`.
+public final class SGD: OptimizerBase {
     /// Creates the optimizer over one group of parameters.
     public convenience init(parameters: [Variable], lr: Double, momentum: Double = 0, dampening: Double = 0,
                             weightDecay: Double = 0, nesterov: Bool = false) {
@@ -26,52 +18,57 @@ public final class SGD: ElementwiseOptimizer {
                   dampening: dampening, nesterov: nesterov)
     }
 
-    /// Creates the optimizer over parameter groups with their own learning rates and weight decay.
+    /// Creates the optimizer over parameter groups; the options are the values for groups
+    /// that do not set their own.
     public init(groups: [ParameterGroup], momentum: Double = 0, dampening: Double = 0, nesterov: Bool = false) {
-        guard momentum >= 0 else { fatalError("SGD: invalid momentum \(momentum) (must be >= 0)") }
-        guard !nesterov || (momentum > 0 && dampening == 0) else {
-            fatalError("SGD: Nesterov momentum requires a momentum > 0 and zero dampening (got momentum \(momentum), dampening \(dampening))")
-        }
-        parameterGroups = checkedGroups(groups, optimizer: "SGD")
-        self.momentum = momentum
-        self.dampening = dampening
-        self.nesterov = nesterov
+        super.init(name: "SGD", groups: groups, hyperparameters: [
+            .nonNegative("momentum", momentum), .nonNegative("dampening", dampening), .flag("nesterov", nesterov)])
     }
 
-    var name: String { "SGD" }
-    var bufferNames: [String] { momentum != 0 ? ["momentum_buffer"] : [] }
+    override public func problem(with group: ParameterGroup) -> String? {
+        guard group.flag("nesterov"), group["momentum"] == 0 || group["dampening"] != 0 else { return nil }
+        return "Nesterov momentum requires a momentum > 0 and zero dampening (got momentum \(group["momentum"]), dampening \(group["dampening"]))"
+    }
 
-    public func step() { updateEachParameter() }
+    override public func makeState(for parameter: Tensor, group: ParameterGroup) -> [String: Tensor] {
+        group["momentum"] != 0 ? ["momentum_buffer": Tensor.zeros(like: parameter)] : [:]
+    }
 
-    func update<T: TensorScalar>(_: T.Type, _ p: Variable, _ grad: Tensor, _ s: ParameterState, _ group: ParameterGroup) {
-        // PyTorch starts the momentum buffer at the first gradient itself.
-        let first = s.step == 1
-        let n = p.value.count
-        let w = p.value.uniquePointer(T.self)
-        let buffer: UnsafeMutablePointer<T>? = momentum != 0 ? s.pointer("momentum_buffer", T.self) : nil
-        let lr = T(-group.lr), mu = T(momentum), keep = T(1 - dampening), nesterov = nesterov
-        grad.withPointer(T.self) { g in
+    override public func update(_ w: inout Tensor, gradient: Tensor, state s: inout OptimizerState, group: ParameterGroup) {
+        let mu = group["momentum"], weightDecay = group.weightDecay
+        var g = weightDecay != 0 ? gradient + w * weightDecay : gradient
+        if mu != 0 {
+            // PyTorch starts the momentum buffer at the first gradient itself.
+            s["momentum_buffer"] = s.step == 1 ? g : s["momentum_buffer"] * mu + g * (1 - group["dampening"])
+            g = group.flag("nesterov") ? g + s["momentum_buffer"] * mu : s["momentum_buffer"]
+        }
+        w = w - g * group.lr
+    }
+
+    override public func fusedUpdate(_ weights: inout Tensor, gradient: Tensor, state s: inout OptimizerState,
+                                     group: ParameterGroup) -> Bool {
+        let n = weights.count, first = s.step == 1, nesterov = group.flag("nesterov")
+        let lr = Float(group.lr), mu = Float(group["momentum"]), keep = Float(1 - group["dampening"])
+        let w = weights.uniquePointer(Float.self), buffer = mu != 0 ? s.pointer("momentum_buffer") : nil
+        gradient.withPointer(Float.self) { g in
             forEachBlock(count: n, gradient: g, weights: w, l2Decay: group.weightDecay) { blk in
                 let g = blk.gradient
                 guard let b = buffer else {
-                    for i in blk.range { w[i] = w[i] + lr * g[i] }
+                    for i in blk.range { w[i] = w[i] - g[i] * lr }
                     return
                 }
                 if first {
                     for i in blk.range { b[i] = g[i] }
                 } else {
-                    for i in blk.range { b[i] = b[i] * mu + keep * g[i] }
+                    for i in blk.range { b[i] = b[i] * mu + g[i] * keep }
                 }
                 if nesterov {
-                    for i in blk.range { w[i] = w[i] + lr * (g[i] + mu * b[i]) }
+                    for i in blk.range { w[i] = w[i] - (g[i] + b[i] * mu) * lr }
                 } else {
-                    for i in blk.range { w[i] = w[i] + lr * b[i] }
+                    for i in blk.range { w[i] = w[i] - b[i] * lr }
                 }
             }
         }
+        return true
     }
-
-    public func stateDict() -> [String: Tensor] { savedState() }
-    public func loadStateDict(_ state: [String: Tensor]) throws { try restoreState(state) }
-    public func state(of parameter: Variable) -> [String: Tensor] { states.tensors(of: parameter) }
 }

@@ -1,5 +1,13 @@
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A bounded, thread-safe cache of freed tensor memory, bucketed by size.
 ///
 /// Blocks of up to 16 MiB are rounded up to a power of two and, when freed, kept in their
@@ -7,7 +15,8 @@ import Synchronization
 /// to serve the next request of that size. Training steps allocate the same sizes every step,
 /// so once warm they stop calling `malloc`/`free` (and `mmap`/`munmap` plus page faults for
 /// large blocks, which is what glibc does above 128 KiB). Larger blocks go straight to the
-/// system allocator. Memory is 64-byte aligned.
+/// system allocator (`posix_memalign`, so a request larger than memory stops with a message
+/// instead of a runtime trap). Memory is 64-byte aligned.
 enum BufferPool {
     static let maxPooledBytes = 16 << 20
     static let maxCachedBytes = 64 << 20
@@ -31,7 +40,11 @@ enum BufferPool {
 
     static func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
         guard let b = bucket(byteCount) else {
-            return UnsafeMutableRawPointer.allocate(byteCount: Swift.max(byteCount, 1), alignment: 64)
+            var p: UnsafeMutableRawPointer?
+            guard posix_memalign(&p, 64, byteCount) == 0, let p else {
+                fatalError("Tensor: cannot allocate \(byteCount) bytes (\(byteCount >> 20) MiB): out of memory")
+            }
+            return p
         }
         let cached: UInt = state.withLock { s in
             guard let p = s.buckets[b].popLast() else { return 0 }
@@ -42,7 +55,7 @@ enum BufferPool {
     }
 
     static func release(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
-        guard let b = bucket(byteCount) else { pointer.deallocate(); return }
+        guard let b = bucket(byteCount) else { free(pointer); return }
         let address = UInt(bitPattern: pointer)
         let kept: Bool = state.withLock { s in
             guard s.buckets[b].count < maxBlocksPerBucket, s.cachedBytes + (1 << b) <= maxCachedBytes else { return false }
@@ -53,14 +66,4 @@ enum BufferPool {
         if !kept { pointer.deallocate() }
     }
 
-    /// Frees every cached block (tests and memory-tight programs).
-    static func drain() {
-        let blocks: [UInt] = state.withLock { s in
-            let all = s.buckets.flatMap { $0 }
-            for i in s.buckets.indices { s.buckets[i].removeAll(keepingCapacity: true) }
-            s.cachedBytes = 0
-            return all
-        }
-        for p in blocks { UnsafeMutableRawPointer(bitPattern: p)?.deallocate() }
-    }
 }

@@ -53,35 +53,16 @@
         shape: [Int], a: UnsafePointer<T>, aStrides: [Int], b: UnsafePointer<T>, bStrides: [Int],
         out: UnsafeMutablePointer<T>, _ f: F
     ) {
-        let rank = shape.count
-        let total = shape.reduce(1, *)
-        if total == 0 { return }
-        if rank == 0 { out[0] = f(a[0], b[0]); return }
-        let inner = shape[rank - 1]
-        let sa = aStrides[rank - 1], sb = bStrides[rank - 1]
-        let outer = total / inner
-        var index = [Int](repeating: 0, count: rank)
-        var ao = 0, bo = 0
-        for o in 0..<outer {
-            let dst = out + o * inner
+        let inner = shape.last ?? 1
+        let sa = aStrides.last ?? 0, sb = bStrides.last ?? 0
+        Shape.forEachRow(shape, aStrides, bStrides) { row, ao, bo in
+            let dst = out + row * inner
             let pa = a + ao, pb = b + bo
             switch (sa, sb) {
             case (1, 1): for i in 0..<inner { dst[i] = f(pa[i], pb[i]) }
             case (1, 0): let bv = pb[0]; for i in 0..<inner { dst[i] = f(pa[i], bv) }
             case (0, 1): let av = pa[0]; for i in 0..<inner { dst[i] = f(av, pb[i]) }
             default: for i in 0..<inner { dst[i] = f(pa[i * sa], pb[i * sb]) }
-            }
-            // Advance the multi-index over the outer axes (an odometer).
-            var axis = rank - 2
-            while axis >= 0 {
-                index[axis] += 1
-                ao += aStrides[axis]
-                bo += bStrides[axis]
-                if index[axis] < shape[axis] { break }
-                ao -= aStrides[axis] * shape[axis]
-                bo -= bStrides[axis] * shape[axis]
-                index[axis] = 0
-                axis -= 1
             }
         }
     }
@@ -129,11 +110,6 @@ struct PowerOf: UnaryFunction {
         return T.pow(x, T(exponent))
     }
 }
-struct ScalarPower: UnaryFunction {
-    /// `base ^ x`.
-    let base: Double
-    @inline(__always) func callAsFunction<T: TensorScalar>(_ x: T) -> T { T.pow(T(base), x) }
-}
 struct ClampValue: UnaryFunction {
     let low: Double, high: Double
     @inline(__always) func callAsFunction<T: TensorScalar>(_ x: T) -> T { Swift.min(Swift.max(x, T(low)), T(high)) }
@@ -159,6 +135,3 @@ struct Power: BinaryFunction { @inline(__always) func callAsFunction<T: TensorSc
 struct Maximum: BinaryFunction { @inline(__always) func callAsFunction<T: TensorScalar>(_ a: T, _ b: T) -> T { a >= b ? a : b } }
 struct Minimum: BinaryFunction { @inline(__always) func callAsFunction<T: TensorScalar>(_ a: T, _ b: T) -> T { a <= b ? a : b } }
 struct IsEqual: BinaryFunction { @inline(__always) func callAsFunction<T: TensorScalar>(_ a: T, _ b: T) -> T { a == b ? 1 : 0 } }
-struct IsGreater: BinaryFunction { @inline(__always) func callAsFunction<T: TensorScalar>(_ a: T, _ b: T) -> T { a > b ? 1 : 0 } }
-/// `a ? b : 0` where `a` is a 0/1 mask.
-struct Select: BinaryFunction { @inline(__always) func callAsFunction<T: TensorScalar>(_ a: T, _ b: T) -> T { a != 0 ? b : 0 } }

@@ -1,5 +1,8 @@
 import CBackpropKernels
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// How many threads Backprop's kernels may use.
 ///
@@ -32,10 +35,6 @@ enum ProcessInfoCores {
         #endif
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Runs `body(i)` for `i in 0..<count`, spread over up to `Threading.threadCount` threads.
 /// Work too small to pay for a thread hand-off (`count * costPerItem < 2^15`) stays on the

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The element type of a ``Tensor``.
 ///
 /// Training runs in `float32`; `float64` exists so that gradient checks by finite differences
@@ -31,14 +39,6 @@ public protocol TensorScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Lossles
     static func pow(_ x: Self, _ y: Self) -> Self
     static func log1p(_ x: Self) -> Self
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 extension Float: TensorScalar {
     public static var dtype: DType { .float32 }

@@ -53,6 +53,42 @@
         return out
     }
 
+    /// Calls `body(row, a, b)` for every row (run along the last axis) of `shape`, in row-major
+    /// order, with the offsets of that row's first element in two operands read through the
+    /// strides `aStrides` and `bStrides` (0 along broadcast or reduced axes). This is the
+    /// odometer every strided kernel walks: the last index that overflows resets to 0 and
+    /// carries into the axis before it. A scalar shape has one row; an empty one none.
+    @inline(__always)
+    static func forEachRow(_ shape: [Int], _ aStrides: [Int], _ bStrides: [Int],
+                           _ body: (_ row: Int, _ a: Int, _ b: Int) -> Void) {
+        let rank = shape.count
+        if rank == 0 { body(0, 0, 0); return }
+        let rows = shape.dropLast().reduce(1, *)
+        if rows == 0 || shape[rank - 1] == 0 { return }
+        var index = [Int](repeating: 0, count: rank)
+        var a = 0, b = 0
+        for row in 0..<rows {
+            body(row, a, b)
+            var axis = rank - 2
+            while axis >= 0 {
+                index[axis] += 1
+                a += aStrides[axis]
+                b += bStrides[axis]
+                if index[axis] < shape[axis] { break }
+                a -= aStrides[axis] * shape[axis]
+                b -= bStrides[axis] * shape[axis]
+                index[axis] = 0
+                axis -= 1
+            }
+        }
+    }
+
+    /// ``forEachRow(_:_:_:_:)`` for one strided operand.
+    @inline(__always)
+    static func forEachRow(_ shape: [Int], _ strides: [Int], _ body: (_ row: Int, _ offset: Int) -> Void) {
+        forEachRow(shape, strides, strides) { row, a, _ in body(row, a) }
+    }
+
     /// Normalises an axis (negative counts from the end) and checks it against the rank.
     package static func axis(_ axis: Int, rank: Int, operation: String) -> Int {
         let a = axis < 0 ? axis + rank : axis

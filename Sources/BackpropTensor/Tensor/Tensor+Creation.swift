@@ -76,9 +76,10 @@ extension Tensor {
     public static func full(_ shape: [Int], value: Double, dtype: DType = .float32) -> Tensor {
         let t = Tensor(uninitializedShape: shape, dtype: dtype)
         let n = t.count
+        func run<T: TensorScalar>(_: T.Type) { t.buffer.pointer(T.self).update(repeating: T(value), count: n) }
         switch dtype {
-        case .float32: t.buffer.pointer(Float.self).update(repeating: Float(value), count: n)
-        case .float64: t.buffer.pointer(Double.self).update(repeating: value, count: n)
+        case .float32: run(Float.self)
+        case .float64: run(Double.self)
         }
         return t
     }
@@ -106,9 +107,17 @@ extension Tensor {
     public static func fullLike(_ other: Tensor, value: Double) -> Tensor { full(other.shape, value: value, dtype: other.dtype) }
 
     /// `[start, start + step, ...]` up to but excluding `end`, like `torch.arange`.
+    /// `start`, `end` and `step` must be finite and `step` non-zero; the element count
+    /// `ceil((end - start) / step)` must fit in memory.
     public static func arange(_ start: Double = 0, _ end: Double, step: Double = 1, dtype: DType = .float32) -> Tensor {
-        guard step != 0 else { fatalError("arange: step must not be zero") }
-        let n = Swift.max(0, Int(((end - start) / step).rounded(.up)))
+        guard start.isFinite, end.isFinite, step.isFinite, step != 0 else {
+            fatalError("arange: start \(start), end \(end) and step \(step) must be finite and step non-zero")
+        }
+        let length = Swift.max(0, ((end - start) / step).rounded(.up))
+        guard length < 1e15 else {   // also below Int.max, so the conversion cannot trap
+            fatalError("arange: [\(start), \(end)) in steps of \(step) has \(length) elements, more than a tensor can hold")
+        }
+        let n = Int(length)
         return Tensor.fromDoubles((0..<n).map { start + Double($0) * step }, shape: [n], dtype: dtype)
     }
 
@@ -121,9 +130,10 @@ extension Tensor {
 
     /// Builds a tensor of any element type from `Double` values.
     package static func fromDoubles(_ values: [Double], shape: [Int], dtype: DType) -> Tensor {
+        func run<T: TensorScalar>(_: T.Type) -> Tensor { Tensor(values.map { T($0) }, shape: shape) }
         switch dtype {
-        case .float32: return Tensor(values.map { Float($0) }, shape: shape)
-        case .float64: return Tensor(values, shape: shape)
+        case .float32: return run(Float.self)
+        case .float64: return run(Double.self)
         }
     }
 }

@@ -2,11 +2,12 @@ extension Tensor {
     /// Applies an element function to every element.
     @inlinable package func applying<F: UnaryFunction>(_ f: F) -> Tensor {
         var out = Tensor(uninitializedShape: shape, dtype: dtype)
+        func run<T: TensorScalar>(_: T.Type) {
+            withPointer(T.self) { x in out.withMutablePointer(T.self) { ElementwiseKernels.map(x, $0, count: count, f) } }
+        }
         switch dtype {
-        case .float32:
-            withPointer(Float.self) { x in out.withMutablePointer(Float.self) { ElementwiseKernels.map(x, $0, count: count, f) } }
-        case .float64:
-            withPointer(Double.self) { x in out.withMutablePointer(Double.self) { ElementwiseKernels.map(x, $0, count: count, f) } }
+        case .float32: run(Float.self)
+        case .float64: run(Double.self)
         }
         return out
     }
@@ -35,15 +36,14 @@ extension Tensor {
         var out = Tensor(uninitializedShape: outShape, dtype: dtype)
         let aStrides = Shape.broadcastStrides(shape, to: outShape)
         let bStrides = Shape.broadcastStrides(other.shape, to: outShape)
+        func run<T: TensorScalar>(_: T.Type) {
+            withPointer(T.self) { a in other.withPointer(T.self) { b in out.withMutablePointer(T.self) { o in
+                ElementwiseKernels.broadcast(shape: outShape, a: a, aStrides: aStrides, b: b, bStrides: bStrides, out: o, f)
+            } } }
+        }
         switch dtype {
-        case .float32:
-            withPointer(Float.self) { a in other.withPointer(Float.self) { b in out.withMutablePointer(Float.self) { o in
-                ElementwiseKernels.broadcast(shape: outShape, a: a, aStrides: aStrides, b: b, bStrides: bStrides, out: o, f)
-            } } }
-        case .float64:
-            withPointer(Double.self) { a in other.withPointer(Double.self) { b in out.withMutablePointer(Double.self) { o in
-                ElementwiseKernels.broadcast(shape: outShape, a: a, aStrides: aStrides, b: b, bStrides: bStrides, out: o, f)
-            } } }
+        case .float32: run(Float.self)
+        case .float64: run(Double.self)
         }
         return out
     }
@@ -52,13 +52,13 @@ extension Tensor {
                                                         pattern: ElementwiseKernels.Pattern) -> Tensor {
         let out = Tensor(uninitializedShape: outShape, dtype: dtype)
         let n = out.count, row = Swift.max(other.count, 1)
+        func run<T: TensorScalar>(_: T.Type) {
+            ElementwiseKernels.zip(buffer.pointer(T.self), other.buffer.pointer(T.self), out.buffer.pointer(T.self),
+                                   count: n, row: row, pattern, f)
+        }
         switch dtype {
-        case .float32:
-            ElementwiseKernels.zip(buffer.pointer(Float.self), other.buffer.pointer(Float.self), out.buffer.pointer(Float.self),
-                                   count: n, row: row, pattern, f)
-        case .float64:
-            ElementwiseKernels.zip(buffer.pointer(Double.self), other.buffer.pointer(Double.self), out.buffer.pointer(Double.self),
-                                   count: n, row: row, pattern, f)
+        case .float32: run(Float.self)
+        case .float64: run(Double.self)
         }
         return out
     }
@@ -118,9 +118,10 @@ extension Tensor {
 
     /// Whether every element is finite (no NaN, no infinity).
     public var isFinite: Bool {
+        func run<T: TensorScalar>(_: T.Type) -> Bool { withPointer(T.self) { p in (0..<count).allSatisfy { p[$0].isFinite } } }
         switch dtype {
-        case .float32: return withPointer(Float.self) { p in (0..<count).allSatisfy { p[$0].isFinite } }
-        case .float64: return withPointer(Double.self) { p in (0..<count).allSatisfy { p[$0].isFinite } }
+        case .float32: return run(Float.self)
+        case .float64: return run(Double.self)
         }
     }
 

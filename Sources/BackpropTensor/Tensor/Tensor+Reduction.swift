@@ -21,19 +21,16 @@ extension Tensor {
         if kind != .sum, axes.contains(where: { shape[$0] == 0 }) {
             fatalError("\(operation): cannot reduce an empty axis (shape \(shape))")
         }
-        let kept = reducedShape(axes, keepDims: true)
-        var out = Tensor(uninitializedShape: kept, dtype: dtype)
-        let outStrides = Shape.broadcastStrides(kept, to: shape)
+        var out = Tensor(uninitializedShape: reducedShape(axes, keepDims: true), dtype: dtype)
         let outCount = out.count
+        func run<T: TensorScalar>(_: T.Type) {
+            withPointer(T.self) { x in out.withMutablePointer(T.self) { o in
+                ReductionKernels.reduce(kind, shape: shape, axes: axes, x: x, out: o, outCount: outCount)
+            } }
+        }
         switch dtype {
-        case .float32:
-            withPointer(Float.self) { x in out.withMutablePointer(Float.self) { o in
-                ReductionKernels.reduce(kind, shape: shape, x: x, out: o, outCount: outCount, outStrides: outStrides)
-            } }
-        case .float64:
-            withPointer(Double.self) { x in out.withMutablePointer(Double.self) { o in
-                ReductionKernels.reduce(kind, shape: shape, x: x, out: o, outCount: outCount, outStrides: outStrides)
-            } }
+        case .float32: run(Float.self)
+        case .float64: run(Double.self)
         }
         return keepDims ? out : out.reshaped(reducedShape(axes, keepDims: false))
     }
@@ -64,15 +61,18 @@ extension Tensor {
         // The gradient of a bias: rows of `target`'s size summed in row order, in one pass.
         let trailing = target.drop { $0 == 1 }
         if trailing.count < rank, !trailing.isEmpty, shape.suffix(trailing.count).elementsEqual(trailing) {
-            var out = Tensor.zeros(target, dtype: dtype)
+            var out = Tensor(uninitializedShape: target, dtype: dtype)
             let row = out.count, rows = count / Swift.max(row, 1)
+            // Accumulated in Double like every sum (see ReductionKernels.reduce).
+            var acc = [Double](repeating: 0, count: row)
             func run<T: TensorScalar>(_: T.Type) {
-                withPointer(T.self) { x in out.withMutablePointer(T.self) { o in
+                withPointer(T.self) { x in out.withMutablePointer(T.self) { o in acc.withUnsafeMutableBufferPointer { acc in
                     for r in 0..<rows {
                         let src = x + r * row
-                        for i in 0..<row { o[i] += src[i] }
+                        for i in 0..<row { acc[i] += Double(src[i]) }
                     }
-                } }
+                    for i in 0..<row { o[i] = T(acc[i]) }
+                } } }
             }
             switch dtype {
             case .float32: run(Float.self)
@@ -98,9 +98,10 @@ extension Tensor {
             let out = Tensor(uninitializedShape: target, dtype: dtype)
             let block = count * dtype.byteSize, n = out.count / Swift.max(count, 1)
             if count == 1 {
+                func run<T: TensorScalar>(_: T.Type) { out.buffer.pointer(T.self).update(repeating: buffer.pointer(T.self)[0], count: out.count) }
                 switch dtype {
-                case .float32: out.buffer.pointer(Float.self).update(repeating: buffer.pointer(Float.self)[0], count: out.count)
-                case .float64: out.buffer.pointer(Double.self).update(repeating: buffer.pointer(Double.self)[0], count: out.count)
+                case .float32: run(Float.self)
+                case .float64: run(Double.self)
                 }
             } else {
                 for i in 0..<n { (out.buffer.raw + i * block).copyMemory(from: buffer.raw, byteCount: block) }
@@ -116,10 +117,16 @@ extension Tensor {
 
     /// The index of the largest element along `axis` (the first, on ties), as `[Int]` in
     /// row-major order of the other axes. For `[batch, classes]` logits and `axis: 1` this is
-    /// the predicted class of each row.
+    /// the predicted class of each row. A NaN counts as larger than every number (the index of
+    /// the first NaN is returned, as PyTorch does); an empty axis has no largest element and stops
+    /// with an error.
     public func argmax(axis: Int = -1) -> [Int] {
         let ax = Shape.axis(axis, rank: rank, operation: "argmax")
+        guard rank > 0 else { return [0] }
         let length = shape[ax]
+        guard length > 0 else {
+            fatalError("argmax: axis \(ax) of shape \(shape) is empty, so it has no largest element")
+        }
         let inner = shape[(ax + 1)...].reduce(1, *)
         let outer = shape[..<ax].reduce(1, *)
         let values = scalars(as: Double.self)
@@ -150,15 +157,14 @@ extension Tensor {
         let inner = rank == 0 ? 1 : shape[(ax + 1)...].reduce(1, *)
         let outer = rank == 0 ? 1 : shape[..<ax].reduce(1, *)
         var out = Tensor(uninitializedShape: shape, dtype: dtype)
+        func run<T: TensorScalar>(_: T.Type) {
+            withPointer(T.self) { x in out.withMutablePointer(T.self) { o in
+                ReductionKernels.softmax(x, o, outer: outer, length: length, inner: inner, log: log)
+            } }
+        }
         switch dtype {
-        case .float32:
-            withPointer(Float.self) { x in out.withMutablePointer(Float.self) { o in
-                ReductionKernels.softmax(x, o, outer: outer, length: length, inner: inner, log: log)
-            } }
-        case .float64:
-            withPointer(Double.self) { x in out.withMutablePointer(Double.self) { o in
-                ReductionKernels.softmax(x, o, outer: outer, length: length, inner: inner, log: log)
-            } }
+        case .float32: run(Float.self)
+        case .float64: run(Double.self)
         }
         return out
     }

@@ -14,20 +14,10 @@ extension Tensor {
         let srcStrides = Shape.strides(of: shape)
         let readStrides = axes.map { srcStrides[$0] }
         let out = Tensor(uninitializedShape: outShape, dtype: dtype)
-        let size = dtype.byteSize
-        var index = [Int](repeating: 0, count: rank)
-        var src = 0
-        for o in 0..<count {
-            out.buffer.raw.advanced(by: o * size).copyMemory(from: bytes(src), byteCount: size)
-            var axis = rank - 1
-            while axis >= 0 {
-                index[axis] += 1
-                src += readStrides[axis]
-                if index[axis] < outShape[axis] { break }
-                src -= readStrides[axis] * outShape[axis]
-                index[axis] = 0
-                axis -= 1
-            }
+        let size = dtype.byteSize, inner = outShape[rank - 1], step = readStrides[rank - 1]
+        Shape.forEachRow(outShape, readStrides) { row, src in
+            let dst = out.buffer.raw + row * inner * size
+            for i in 0..<inner { (dst + i * size).copyMemory(from: bytes(src + i * step), byteCount: size) }
         }
         return out
     }

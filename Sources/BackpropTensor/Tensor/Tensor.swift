@@ -31,8 +31,12 @@ public struct Tensor: @unchecked Sendable {
 
     /// A tensor of the given shape whose elements are not yet set; kernels fill it.
     @usableFromInline package init(uninitializedShape shape: [Int], dtype: DType) {
+        let n = Shape.count(of: shape, in: "Tensor")
+        guard n <= Int.max / dtype.byteSize else {
+            fatalError("Tensor: shape \(shape) has \(n) elements of \(dtype.byteSize) bytes, more bytes than fit in an Int")
+        }
         self.shape = shape
-        self.buffer = TensorBuffer(count: Shape.count(of: shape, in: "Tensor"), dtype: dtype)
+        self.buffer = TensorBuffer(count: n, dtype: dtype)
     }
 
     /// Reads the elements through a typed pointer. `T` must match ``dtype``.
@@ -55,9 +59,10 @@ public struct Tensor: @unchecked Sendable {
 
     /// The elements in row-major order, converted to `T`.
     public func scalars<T: TensorScalar>(as type: T.Type = Float.self) -> [T] {
+        func run<S: TensorScalar>(_: S.Type) -> [T] { withPointer(S.self) { p in (0..<count).map { T(p[$0]) } } }
         switch dtype {
-        case .float32: return withPointer(Float.self) { p in (0..<count).map { T(p[$0]) } }
-        case .float64: return withPointer(Double.self) { p in (0..<count).map { T(p[$0]) } }
+        case .float32: return run(Float.self)
+        case .float64: return run(Double.self)
         }
     }
 
@@ -71,9 +76,10 @@ public struct Tensor: @unchecked Sendable {
 
     /// The element at a flat (row-major) offset.
     func element<T: TensorScalar>(at offset: Int, as: T.Type) -> T {
+        func run<S: TensorScalar>(_: S.Type) -> T { T(buffer.pointer(S.self)[offset]) }
         switch dtype {
-        case .float32: return T(buffer.pointer(Float.self)[offset])
-        case .float64: return T(buffer.pointer(Double.self)[offset])
+        case .float32: return run(Float.self)
+        case .float64: return run(Double.self)
         }
     }
 
@@ -86,9 +92,10 @@ public struct Tensor: @unchecked Sendable {
         set {
             let offset = flatOffset(indices)
             makeUnique()
+            func run<T: TensorScalar>(_: T.Type) { buffer.pointer(T.self)[offset] = T(newValue) }
             switch dtype {
-            case .float32: buffer.pointer(Float.self)[offset] = Float(newValue)
-            case .float64: buffer.pointer(Double.self)[offset] = newValue
+            case .float32: run(Float.self)
+            case .float64: run(Double.self)
             }
         }
     }

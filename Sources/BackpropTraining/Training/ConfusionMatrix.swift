@@ -21,6 +21,9 @@ public struct ConfusionMatrix: Sendable, Equatable, CustomStringConvertible {
     public let classCount: Int
     /// `counts[actual][predicted]`.
     public private(set) var counts: [[Int]]
+    /// The name of each class (``TensorDataset/classNames``), printed beside its row; empty
+    /// when the classes are only numbers.
+    public var classNames: [String] = []
 
     /// An empty matrix for classes `0..<classCount`.
     public init(classCount: Int) {
@@ -88,11 +91,15 @@ public struct ConfusionMatrix: Sendable, Equatable, CustomStringConvertible {
         let width = Swift.max(String(counts.flatMap { $0 }.max() ?? 0).count, String(classCount - 1).count, 3)
         func pad(_ s: String, _ w: Int) -> String { String(repeating: " ", count: Swift.max(0, w - s.count)) + s }
         func percent(_ v: Double?) -> String { v.map { String(format: "%.1f%%", $0 * 100) } ?? "-" }
+        // Class names (when there is one per class) go left-aligned before the row's index.
+        let names = classNames.count == classCount ? classNames : []
+        let nameWidth = names.isEmpty ? 0 : names.map(\.count).max()! + 1
+        func name(_ i: Int) -> String { names.isEmpty ? "" : names[i] + String(repeating: " ", count: nameWidth - names[i].count) }
         var lines = ["true \\ predicted"]
-        lines.append(pad("", 6) + (0..<classCount).map { pad(String($0), width + 1) }.joined()
+        lines.append(pad("", nameWidth + 6) + (0..<classCount).map { pad(String($0), width + 1) }.joined()
                      + pad("precision", 11) + pad("recall", 8))
         for i in 0..<classCount {
-            lines.append(pad(String(i), 6) + counts[i].map { pad(String($0), width + 1) }.joined()
+            lines.append(name(i) + pad(String(i), 6) + counts[i].map { pad(String($0), width + 1) }.joined()
                          + pad(percent(precision(of: i)), 11) + pad(percent(recall(of: i)), 8))
         }
         lines.append("accuracy \(correct)/\(total) = \(percent(accuracy))")
