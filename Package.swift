@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "gradient-demo", targets: ["GradientDemo"]),
         .executable(name: "train-digits", targets: ["TrainDigits"]),
         .executable(name: "mlp-classifier", targets: ["MLPClassifier"]),
+        .executable(name: "cnn-classifier", targets: ["CNNClassifier"]),
         .executable(name: "optimizer-comparison", targets: ["OptimizerComparison"]),
         .executable(name: "gradient-descent-variants", targets: ["GradientDescentVariants"]),
         .executable(name: "benchmarks", targets: ["Benchmarks"]),
@@ -47,6 +48,7 @@ let package = Package(
             resources: [.copy("Resources/digits")]
         ),
         .executableTarget(name: "MLPClassifier", dependencies: ["MLPClassifierCore"], path: "Examples/MLPClassifier"),
+        .executableTarget(name: "CNNClassifier", dependencies: ["MLPClassifierCore"], path: "Examples/CNNClassifier"),
         // The optimizer comparison's surfaces and runs, shared with the explorer's race.
         .target(name: "OptimizerComparisonCore", dependencies: ["Backprop"], path: "Examples/OptimizerComparisonCore"),
         .executableTarget(
@@ -74,7 +76,7 @@ let package = Package(
         .executableTarget(name: "CharModel", dependencies: ["CharModelCore"], path: "Examples/CharModel"),
 
         // MARK: - Unit test bundles
-        .testTarget(name: "BackpropTests", dependencies: ["Backprop"]),
+        .testTarget(name: "BackpropTests", dependencies: ["Backprop"], exclude: ["cnn_reference.py"]),
         .testTarget(name: "ExampleTests", dependencies: ["MLPClassifierCore", "ExplorerCore", "CharModelCore"]),
     ],
     swiftLanguageModes: [.v6]

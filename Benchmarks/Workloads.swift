@@ -122,26 +122,38 @@ func trainW1(_ data: MNISTData, epochs: Int = 5, batch: Int = 128) -> W1Run {
     let loader = DataLoader(data.train, batchSize: batch, shuffle: true, seed: 2)
     var run = W1Run(model: model)
     for _ in 0..<epochs {
-        var batches = loader.makeIterator()      // draws this epoch's shuffle (not timed)
-        var lossSum = 0.0
-        let c0 = cpuTime(), t0 = now()
-        while let b = batches.next() {           // gathers the batch's rows (timed)
-            let loss = crossEntropy(model(Variable(b.inputs)), classes: b.labels)
-            optimizer.zeroGrad()
-            loss.backward()
-            optimizer.step()
-            let value = Double(loss.item(as: Float.self))
-            if run.epochLoss.isEmpty && lossSum == 0 { run.firstLoss = value }
-            lossSum += value * Double(b.labels.count)
-        }
-        run.epochSeconds.append(now() - t0)
-        run.epochCPU.append(cpuTime() - c0)
-        run.epochLoss.append(lossSum / Double(n))
+        let epoch = timedEpoch(model, optimizer, loader)
+        if run.epochLoss.isEmpty { run.firstLoss = epoch.firstLoss }
+        run.epochSeconds.append(epoch.seconds)
+        run.epochCPU.append(epoch.cpu)
+        run.epochLoss.append(epoch.lossSum / Double(n))
         run.epochRSS.append(currentRSSMiB())
         run.epochPeakRSS.append(peakRSSMiB())
     }
     run.testAccuracy = accuracy(model, data.test.inputs, data.test.labels)
     return run
+}
+
+/// One training epoch as W1 and W7 time it: the shuffle is drawn before the clock starts; each
+/// step gathers the batch (reshaped to `[-1] + imageShape` when given), runs forward, loss,
+/// zero-grad, backward and step, and reads the loss. Returns wall and CPU seconds, the sum of
+/// batch losses weighted by batch size, and the first batch's loss.
+func timedEpoch(_ model: Sequential, _ optimizer: any Optimizer, _ loader: DataLoader, imageShape: [Int]? = nil)
+    -> (seconds: Double, cpu: Double, lossSum: Double, firstLoss: Double) {
+    var batches = loader.makeIterator()      // draws this epoch's shuffle (not timed)
+    var lossSum = 0.0, firstLoss = Double.nan
+    let c0 = cpuTime(), t0 = now()
+    while let b = batches.next() {           // gathers the batch's rows (timed)
+        let inputs = imageShape.map { b.inputs.reshaped([-1] + $0) } ?? b.inputs
+        let loss = crossEntropy(model(Variable(inputs)), classes: b.labels)
+        optimizer.zeroGrad()
+        loss.backward()
+        optimizer.step()
+        let value = Double(loss.item(as: Float.self))
+        if firstLoss.isNaN { firstLoss = value }
+        lossSum += value * Double(b.labels.count)
+    }
+    return (now() - t0, cpuTime() - c0, lossSum, firstLoss)
 }
 
 /// W5: logits and argmax of the 10k test images, in one batch and in batches of 128.

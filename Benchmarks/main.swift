@@ -1,12 +1,13 @@
 // Backprop's side of the benchmark workloads in ../shared/bench/WORKLOADS.md.
 //
-//   swift run -c release benchmarks [W1 W2 W3 W5 W6 W8 ...] [--threads 1,2] [--runs N] [--repeats N]
+//   swift run -c release benchmarks [W1 W2 W3 W5 W6 W7 W8 ...] [--threads 1,2] [--runs N] [--repeats N]
 //                                   [--w3-max SIZE] [--json FILE] [--mnist DIR] [--w6-epochs N]
 //                                   [--names FILE] [--w8-steps N]
 //
 // W5 (inference) runs on the network W1 trained, so asking for W5 runs W1. W6 (memory, not in
 // WORKLOADS.md) trains W1's network for --w6-epochs epochs (default 20) and reports the
-// resident memory after each: it must stay flat. Each workload
+// resident memory after each: it must stay flat. W7 (CNN) trains 2 epochs per thread count and
+// times inference (see W7.swift). Each workload
 // prints its progress, then a summary table; --json appends one JSON line per workload in the
 // peers' format (shared/bench/peers/common.py), plus check values and peak RSS.
 import Backprop
@@ -37,10 +38,10 @@ while let a = arguments.next() {
     case "--names": namesFile = value()
     case "--w8-steps": w8Steps = Int(value())!
     case "-h", "--help":
-        print("usage: benchmarks [W1 W2 W3 W5 W6 ...] [--threads 1,2] [--runs N] [--repeats N] [--w3-max SIZE] [--json FILE] [--mnist DIR] [--w6-epochs N] [--names FILE] [--w8-steps N]")
+        print("usage: benchmarks [W1 W2 W3 W5 W6 W7 W8 ...] [--threads 1,2] [--runs N] [--repeats N] [--w3-max SIZE] [--json FILE] [--mnist DIR] [--w6-epochs N] [--names FILE] [--w8-steps N]")
         exit(0)
     default:
-        guard ["W1", "W2", "W3", "W5", "W6", "W8"].contains(a.uppercased()) else { fatalError("benchmarks: unknown argument \(a)") }
+        guard ["W1", "W2", "W3", "W5", "W6", "W7", "W8"].contains(a.uppercased()) else { fatalError("benchmarks: unknown argument \(a)") }
         wanted.append(a.uppercased())
     }
 }
@@ -97,6 +98,19 @@ if wanted.contains("W8") {
         func first(_ key: String) -> String { fmt((e[key] as! [Double])[0], 6) }
         table.append(("W8 step (us)", String(t), "\(fmt(s["median"] as! Double, 1)) [\(fmt(s["min"] as! Double, 1)), \(fmt(s["max"] as! Double, 1))] (CPU \(fmt((e["cpu_us_per_step"] as! [Double])[0], 1)))  losses first batch \(first("first_batch_loss")) init train \(first("init_train_loss")) -> train \(first("train_loss")) dev \(first("dev_loss"))"))
     }
+if wanted.contains("W7") {
+    let data: MNISTData
+    do { data = try MNISTData.load(directory: mnistDirectory) } catch { fatalError("benchmarks: \(error)") }
+    let r = runW7(data, threads: threads, runs: runs, inferenceRepeats: repeats)
+    records.append(r)
+    for t in threads {
+        let e = (r["results"] as! [String: Any])[String(t)] as! [String: Any]
+        let s = e["epoch_seconds"] as! [String: Any], i = e["infer_10k_batch1000_s"] as! [String: Any]
+        let losses = (e["epoch_loss"] as! [[Double]])[0]
+        table.append(("W7 epoch 2 (s)", String(t), "\(fmt(s["median"] as! Double)) [\(fmt(s["min"] as! Double)), \(fmt(s["max"] as! Double))]  first-batch loss \(fmt((e["first_batch_loss"] as! [Double])[0], 6)) epoch-1 loss \(fmt(losses[0], 6)) test acc \((e["test_acc"] as! [Double]).map { fmt($0, 4) })"))
+        table.append(("W7 10k inference, batches of 1000 (ms)", String(t), "\(fmt(i["median"] as! Double * 1e3, 1)) [\(fmt(i["min"] as! Double * 1e3, 1)), \(fmt(i["max"] as! Double * 1e3, 1))]"))
+    }
+    table.append(("W7 peak RSS (MiB)", "-", fmt(peakRSSMiB(), 1)))
 }
 if wanted.contains("W3") {
     let r = runW3(threads: threads, maxSize: w3Max)

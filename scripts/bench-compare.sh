@@ -4,7 +4,8 @@
 # workload, ROUNDS times, then prints ratios ours / peer (medians over everything measured;
 # < 1 means Backprop is faster).
 #
-#   bash scripts/bench-compare.sh [ROUNDS] [W1 W2 W3 W8]  (from the project root)
+#   bash scripts/bench-compare.sh [ROUNDS] [W1 W2 W3 W7 W8]  (from the project root; W7 takes
+#                                                             minutes per side and thread count)
 #
 # Environment: BENCH_DIR (the peers' bench folder, default ../shared/bench beside the checkout),
 # BACKPROP_PYTHON (a Python with torch and numpy, default python3), OUT (default
@@ -63,6 +64,7 @@ for round in $(seq 1 "$ROUNDS"); do
           peer "${NOENV[@]}" "$PY" "$P/w1_mnist_numpy.py" --threads "$THREADS" --runs 1 ;;
       W2) peer "$PY" "$P/w2_tiny_torch.py" --threads "$W2_THREADS" --repeats 5
           peer "${NOENV[@]}" "$PY" "$P/w2_tiny_numpy.py" --repeats 5 ;;
+      W7) peer "$PY" "$P/w7_cnn_torch.py" --threads "$THREADS" --runs 1 ;;
       W3) peer "${NOENV[@]}" "$PY" "$P/w3_sgemm_numpy.py" --threads "$THREADS"
           peer "$PY" "$P/w3_sgemm_torch.py" --threads "$THREADS" ;;
       W8) peer "$PY" "$P/w8_charlm_torch.py" --threads "$THREADS" --runs 1 ;;
@@ -70,6 +72,7 @@ for round in $(seq 1 "$ROUNDS"); do
     echo "== round $round $w: Backprop ($(date +%T))" >&2
     case $w in
       W1) "$OURS" W1 W5 --threads "$THREADS" --runs 1 --mnist "$MNIST" --json "$OUT/ours.jsonl" > "$OUT/ours-$round-$w.txt" ;;
+      W7) "$OURS" W7 --threads "$THREADS" --runs 1 --mnist "$MNIST" --json "$OUT/ours.jsonl" > "$OUT/ours-$round-$w.txt" ;;
       W2) "$OURS" W2 --threads "$W2_THREADS" --json "$OUT/ours.jsonl" > "$OUT/ours-$round-$w.txt" ;;
       W3) "$OURS" W3 --threads "$THREADS" --w3-max "$W3_MAX" --json "$OUT/ours.jsonl" > "$OUT/ours-$round-$w.txt" ;;
       W8) "$OURS" W8 --threads "$THREADS" --runs 1 --names "$NAMES" --json "$OUT/ours.jsonl" > "$OUT/ours-$round-$w.txt" ;;

@@ -46,6 +46,13 @@ def w1(t, res):
     return out
 
 
+def w7(t, res):
+    if "epoch_seconds_all" not in res:
+        return []
+    return [("W7 epoch 2 (s)", [e[-1] for e in res["epoch_seconds_all"]]),
+            ("W7 10k inference, batches of 1000 (ms)", [1e3 * res["infer_10k_batch1000_s"]["median"]])]
+
+
 def w2(t, res):
     return [("W2 step (us)", res.get("all", [res["us_per_step"]["median"]]))]
 
@@ -61,7 +68,7 @@ def fmt(v):
 def main():
     ours, peers = load(sys.argv[1]), load(sys.argv[2])
     rows = []
-    for workload, pick in (("W1", w1), ("W2", w2), ("W8", w8)):
+    for workload, pick in (("W1", w1), ("W2", w2), ("W7", w7), ("W8", w8)):
         mine = values(ours, workload, pick)
         theirs = values(peers, workload, pick)
         for (impl, key, t), vs in sorted(mine.items(), key=lambda kv: (kv[0][1], kv[0][2])):
@@ -91,7 +98,7 @@ def main():
     print("|---|---|---|---|---|---|")
     for key, t, pimpl, m, p, ratio in rows:
         print(f"| {key} | {t} | {pimpl} | {m} | {p} | **{ratio:.2f}** |")
-    checks = [r for r in ours if r["workload"] in ("W1", "W2", "W8")]
+    checks = [r for r in ours if r["workload"] in ("W1", "W2", "W7", "W8")]
     for r in checks:
         for t, res in r["results"].items():
             if r["workload"] == "W1":
@@ -100,6 +107,9 @@ def main():
             elif r["workload"] == "W8":
                 print(f"\nW8 checks, {t} thread(s): losses first batch {res['first_batch_loss']}, init train "
                       f"{res['init_train_loss']}, train {res['train_loss']}, dev {res['dev_loss']}; samples {res['samples']}", end="")
+            elif r["workload"] == "W7":
+                print(f"\nW7 checks, {t} thread(s): first-batch loss {res['first_batch_loss']}, epoch losses "
+                      f"{res['epoch_loss']}, test accuracy {res['test_acc']}", end="")
             else:
                 print(f"\nW2 checks, {t} thread(s): losses {res['losses']}", end="")
     print()

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Checks a Backprop-trained MLP against PyTorch: same weights, same images -> same logits.
+"""Checks a Backprop-trained model against PyTorch: same weights, same images -> same logits.
 
-Loads a model that Backprop saved as safetensors (a Sequential of Linear layers with
-activations between them, by PyTorch state-dict names "0.weight", "0.bias", "2.weight", ...)
-into a torch ``nn.Sequential``, runs it on the images of an MNIST-style IDX folder, and
+Loads a model that Backprop saved as safetensors (by PyTorch state-dict names "0.weight",
+"0.bias", "2.weight", ...) into a torch ``nn.Sequential``, runs it on the images of an
+MNIST-style IDX folder, and
 
 * with ``--logits FILE`` (a safetensors file with a tensor "logits" of shape [N, classes] that
   Backprop computed for the same images): prints the largest absolute difference between the
@@ -11,6 +11,11 @@ into a torch ``nn.Sequential``, runs it on the images of an MNIST-style IDX fold
 * always: prints the accuracy PyTorch gets (when the labels file is there) and, if the model's
   metadata records a ``test_accuracy`` (the mlp-classifier example writes it), exits with
   status 1 when PyTorch's accuracy on the test images differs from it.
+
+The Sequential is a stack of Linear layers with activations between them, or, when the model's
+metadata has ``torch_modules`` (the cnn-classifier example writes it), the modules listed there,
+e.g. ``Conv2d(1, 16, 3, padding=1), ReLU(), MaxPool2d(2), Flatten(), Linear(256, 10)``; then
+the images go in as ``[N, 1, side, side]``.
 
 Needs torch and numpy (not the safetensors package: the format is read here directly).
 Exit status: 0 agreement, 1 disagreement, 2 bad input (missing file, wrong shapes, no torch).
@@ -49,6 +54,7 @@ against float64). Models trained longer have larger logits; if the difference gr
 """
 
 import argparse
+import ast
 import json
 import os
 import struct
@@ -106,9 +112,33 @@ def read_idx(path):
     return values.reshape(shape)
 
 
+# The torch.nn modules a ``torch_modules`` list may name (called with literal arguments only).
+MODULES = {"Conv2d", "Linear", "ReLU", "Tanh", "Sigmoid", "GELU", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d",
+           "Flatten", "BatchNorm1d", "BatchNorm2d", "GroupNorm", "Dropout"}
+
+
+def listed_modules(text):
+    """The modules of a ``torch_modules`` list, parsed (not evaluated): calls of MODULES names
+    with literal arguments."""
+    try:
+        calls = ast.parse(f"[{text}]", mode="eval").body.elts
+        modules = []
+        for call in calls:
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in MODULES):
+                raise ValueError(ast.unparse(call))
+            args = [ast.literal_eval(a) for a in call.args]
+            kwargs = {k.arg: ast.literal_eval(k.value) for k in call.keywords}
+            modules.append(getattr(torch.nn, call.func.id)(*args, **kwargs))
+        return modules
+    except (SyntaxError, ValueError, TypeError) as error:
+        fail(f"cannot build the model's torch_modules {text!r}: {error}")
+
+
 def build_model(state, metadata, dtype):
-    """nn.Sequential with nn.Linear at every index that has a weight and the activation
+    """nn.Sequential of the metadata's ``torch_modules``, else with nn.Linear at every index that has a weight and the activation
     (metadata "activation", default ReLU) at the indices between them."""
+    if "torch_modules" in metadata:
+        return finish(torch.nn.Sequential(*listed_modules(metadata["torch_modules"])), state, dtype)
     linear_indices = sorted(int(name.split(".")[0]) for name in state if name.endswith(".weight"))
     if not linear_indices or any(len(name.split(".")) != 2 for name in state):
         fail(f"expected a Sequential of Linear layers ('0.weight', '0.bias', ...), got {sorted(state)}")
@@ -124,9 +154,17 @@ def build_model(state, metadata, dtype):
             layers.append(torch.nn.Linear(in_features, out_features, bias=f"{index}.bias" in state))
         else:
             layers.append(activation())
-    model = torch.nn.Sequential(*layers).to(dtype)
+    return finish(torch.nn.Sequential(*layers), state, dtype)
+
+
+def finish(model, state, dtype):
+    """The model in ``dtype`` with the saved state loaded (strict: every name and shape must match)."""
+    model = model.to(dtype)
     torch_state = {name: torch.from_numpy(value.astype(np.float64)).to(dtype) for name, value in state.items()}
-    model.load_state_dict(torch_state, strict=True)
+    try:
+        model.load_state_dict(torch_state, strict=True)
+    except RuntimeError as error:
+        fail(f"PyTorch's {model} does not load the file: {error}")
     return model.eval()
 
 
@@ -156,12 +194,16 @@ def main():
     x = torch.from_numpy(images.reshape(images.shape[0], -1).astype(np.float64) * args.scale).to(torch.float32).to(dtype)
 
     model = build_model(state, metadata, dtype)
-    if x.shape[1] != model[0].in_features:
+    if isinstance(model[0], torch.nn.Conv2d):
+        side = images.shape[1]
+        x = x.reshape(len(x), 1, side, -1)
+    elif x.shape[1] != model[0].in_features:
         fail(f"the images have {x.shape[1]} pixels but the model's first layer takes {model[0].in_features}")
     torch.set_num_threads(1)
     with torch.no_grad():
         logits = model(x)
-    architecture = "-".join(str(n) for n in [model[0].in_features] + [m.out_features for m in model if isinstance(m, torch.nn.Linear)])
+    architecture = metadata.get("torch_modules") or "-".join(
+        str(n) for n in [model[0].in_features] + [m.out_features for m in model if isinstance(m, torch.nn.Linear)])
     print(f"model {args.model}: {architecture}, {len(x)} {args.split} images, scale {args.scale:g}, torch {torch.__version__} ({dtype})")
 
     status = 0

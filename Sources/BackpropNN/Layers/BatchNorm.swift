@@ -1,7 +1,8 @@
 import BackpropTensor
 import BackpropAutograd
-/// Batch normalisation over a `[batch, features]` or `[batch, features, length]` input
-/// (PyTorch's `nn.BatchNorm1d`).
+
+/// Batch normalisation over the feature (channel) axis 1 of its input, the shared core of
+/// ``BatchNorm1d`` and ``BatchNorm2d`` (PyTorch's `_BatchNorm`).
 ///
 /// Training: `y = (x - μ_B) / √(σ²_B + ε) · γ + β` with the batch mean `μ_B` and the biased
 /// batch variance `σ²_B` (over every axis but the feature axis), and the running statistics
@@ -9,7 +10,7 @@ import BackpropAutograd
 /// fed to `running_var` is the unbiased `σ²_B · n / (n - 1)`. Evaluation uses the running
 /// statistics instead. Defaults as PyTorch: `ε = 1e-5`, momentum 0.1, `γ = 1`, `β = 0`;
 /// `momentum: nil` averages all batches seen equally (cumulative moving average).
-public final class BatchNorm1d: Module {
+public class BatchNorm: Module {
     /// The number of features (channels) normalised separately.
     public let features: Int
     /// Added to the variance before the square root, for stability.
@@ -26,11 +27,17 @@ public final class BatchNorm1d: Module {
     @Buffer public var runningVar: Variable
     /// The number of training batches seen, as a `float64` scalar (a buffer, `num_batches_tracked`).
     @Buffer public var batchesTracked: Variable
+    /// The layer's name and the input shapes it accepts, for messages.
+    let name: String, expectedShapes: String
+    /// The input ranks it accepts.
+    let ranks: [Int]
 
-    /// Creates the layer with `γ = 1`, `β = 0`, running mean 0 and running variance 1.
-    public init(features: Int, eps: Double = 1e-5, momentum: Double? = 0.1, affine: Bool = true,
-                dtype: DType = .float32) {
-        guard features > 0 else { fatalError("BatchNorm1d: features must be positive, got \(features)") }
+    init(name: String, ranks: [Int], expectedShapes: String, features: Int, eps: Double, momentum: Double?, affine: Bool,
+         dtype: DType) {
+        guard features > 0 else { fatalError("\(name): features must be positive, got \(features)") }
+        self.name = name
+        self.ranks = ranks
+        self.expectedShapes = expectedShapes
         self.features = features
         self.eps = eps
         self.momentum = momentum
@@ -49,24 +56,22 @@ public final class BatchNorm1d: Module {
 
     /// The normalised input, scaled by `γ` and shifted by `β`.
     public func callAsFunction(_ input: Variable) -> Variable {
-        guard (input.rank == 2 || input.rank == 3), input.shape[1] == features else {
-            fatalError("BatchNorm1d: expected an input of shape [batch, \(features)] or [batch, \(features), length], got \(input.shape)")
+        guard ranks.contains(input.rank), input.shape[1] == features else {
+            fatalError("\(name): expected an input of shape \(expectedShapes), got \(input.shape)")
         }
         // Statistics are taken over every axis but the feature axis; per-feature tensors are
         // shaped to broadcast along them.
-        let axes = input.rank == 2 ? [0] : [0, 2]
-        let featureShape = input.rank == 2 ? [1, features] : [1, features, 1]
+        let axes = [0] + Array(2..<input.rank)
+        let featureShape = [1, features] + Array(repeating: 1, count: input.rank - 2)
         let normalized: Variable
         if isTraining {
             let n = input.value.count / features
             guard n > 1 else {
-                fatalError("BatchNorm1d: expected more than 1 value per feature when training, got input of shape \(input.shape)")
+                fatalError("\(name): expected more than 1 value per feature when training, got input of shape \(input.shape)")
             }
-            let mean = input.mean(axes: axes, keepDims: true)
-            let centered = input - mean
-            let variance = (centered * centered).mean(axes: axes, keepDims: true)
-            normalized = centered / (variance + eps).sqrt()
-            updateRunningStatistics(mean: mean.value, biasedVariance: variance.value, count: n)
+            let statistics = input.standardized(axes: axes, eps: eps)
+            normalized = statistics.normalized
+            updateRunningStatistics(mean: statistics.mean.value, biasedVariance: statistics.variance.value, count: n)
         } else {
             let mean = Variable(runningMean.value.reshaped(featureShape))
             let std = Variable((runningVar.value + eps).sqrt().reshaped(featureShape))
@@ -86,7 +91,42 @@ public final class BatchNorm1d: Module {
     }
 }
 
-extension BatchNorm1d {
-    /// `BatchNorm1d(features)`.
-    public var description: String { "BatchNorm1d(\(features))" }
+extension BatchNorm {
+    /// `BatchNorm1d(features)` or `BatchNorm2d(features)`.
+    public var description: String { "\(name)(\(features))" }
+}
+
+/// Batch normalisation of a `[batch, features]` or `[batch, features, length]` input
+/// (PyTorch's `nn.BatchNorm1d`); see ``BatchNorm`` for the rule.
+public final class BatchNorm1d: BatchNorm {
+    /// Creates the layer with `γ = 1`, `β = 0`, running mean 0 and running variance 1.
+    public init(features: Int, eps: Double = 1e-5, momentum: Double? = 0.1, affine: Bool = true, dtype: DType = .float32) {
+        super.init(name: "BatchNorm1d", ranks: [2, 3], expectedShapes: "[batch, \(features)] or [batch, \(features), length]",
+                   features: features, eps: eps, momentum: momentum, affine: affine, dtype: dtype)
+    }
+}
+
+/// Batch normalisation of each channel of a `[batch, channels, height, width]` input over the
+/// batch and both spatial axes (PyTorch's `nn.BatchNorm2d`); see ``BatchNorm`` for the rule.
+/// ```swift
+/// let bn = BatchNorm2d(features: 16)
+/// let y = bn(x)                // x: [64, 16, 28, 28]
+/// ```
+public final class BatchNorm2d: BatchNorm {
+    /// Creates the layer with `γ = 1`, `β = 0`, running mean 0 and running variance 1.
+    public init(features: Int, eps: Double = 1e-5, momentum: Double? = 0.1, affine: Bool = true, dtype: DType = .float32) {
+        super.init(name: "BatchNorm2d", ranks: [4], expectedShapes: "[batch, \(features), height, width]",
+                   features: features, eps: eps, momentum: momentum, affine: affine, dtype: dtype)
+    }
+}
+
+extension Variable {
+    /// `(x - mean) / √(variance + ε)` over `axes`, with the mean and the biased variance
+    /// (kept as size-1 axes): the normalisation of the batch, group and layer norms.
+    func standardized(axes: [Int], eps: Double) -> (normalized: Variable, mean: Variable, variance: Variable) {
+        let mean = self.mean(axes: axes, keepDims: true)
+        let centered = self - mean
+        let variance = (centered * centered).mean(axes: axes, keepDims: true)
+        return (centered / (variance + eps).sqrt(), mean, variance)
+    }
 }
