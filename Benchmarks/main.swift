@@ -98,6 +98,7 @@ if wanted.contains("W8") {
         func first(_ key: String) -> String { fmt((e[key] as! [Double])[0], 6) }
         table.append(("W8 step (us)", String(t), "\(fmt(s["median"] as! Double, 1)) [\(fmt(s["min"] as! Double, 1)), \(fmt(s["max"] as! Double, 1))] (CPU \(fmt((e["cpu_us_per_step"] as! [Double])[0], 1)))  losses first batch \(first("first_batch_loss")) init train \(first("init_train_loss")) -> train \(first("train_loss")) dev \(first("dev_loss"))"))
     }
+}
 if wanted.contains("W7") {
     let data: MNISTData
     do { data = try MNISTData.load(directory: mnistDirectory) } catch { fatalError("benchmarks: \(error)") }

@@ -28,6 +28,10 @@ fileprivate func print(_ items: Any..., separator: String = " ", terminator: Str
 // - docs/ko/tutorial/06-optimizers.md:15 = docs/tutorial/06-optimizers.md:16
 // - docs/ko/tutorial/07-mnist.md:59 = docs/tutorial/07-mnist.md:62
 // - docs/ko/tutorial/07-mnist.md:96 = docs/tutorial/07-mnist.md:99
+// - docs/ko/tutorial/08-character-language-model.md:54 = docs/tutorial/08-character-language-model.md:58
+// - docs/ko/tutorial/08-character-language-model.md:72 = docs/tutorial/08-character-language-model.md:76
+// - docs/ko/tutorial/08-character-language-model.md:108 = docs/tutorial/08-character-language-model.md:115
+// - docs/ko/tutorial/08-character-language-model.md:155 = docs/tutorial/08-character-language-model.md:164
 
 // docs/custom-operations.md:22
 extension Variable {
@@ -82,6 +86,23 @@ final class Lion: OptimizerBase {
         w = w * (1 - group.lr * group.weightDecay) - c.sign() * group.lr
         state["exp_avg"] = m * beta2 + g * (1 - beta2)
     }
+}
+
+// docs/tutorial/08-character-language-model.md:58
+/// The (context, next character) examples of `names`, three context indices per example.
+func characterExamples(_ names: [String]) -> (contexts: [Int], targets: [Int]) {
+    let vocabulary = Array(".abcdefghijklmnopqrstuvwxyz")
+    var contexts: [Int] = [], targets: [Int] = []
+    for name in names {
+        var context = [0, 0, 0]
+        for character in name + "." {
+            let index = vocabulary.firstIndex(of: character)!
+            contexts += context
+            targets.append(index)
+            context = Array(context.dropFirst()) + [index]
+        }
+    }
+    return (contexts, targets)
 }
 
 // Sources/Backprop/Backprop.docc/WritingYourOwnOperation.md:15
@@ -704,6 +725,97 @@ struct DocsSnippetTests {
             #expect(DocOutput.take() == DocOutput.trimmed(##"""
             1437 training and 360 test images
             test accuracy above 90 %: true
+            """##))
+        }
+    }
+
+    @Test("docs/tutorial/08-character-language-model.md:76") func docs_tutorial_08_character_language_model_md_line76() throws {
+        DocOutput.run("docs_tutorial_08_character_language_model_md_line76") {
+            let (contexts, targets) = characterExamples(["emma", "ava"])
+            print(targets)            // e m m a . a v a .
+            print(contexts.count / 3) // examples
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            [5, 13, 13, 1, 0, 1, 22, 1, 0]
+            9
+            """##))
+        }
+    }
+
+    @Test("docs/tutorial/08-character-language-model.md:115") func docs_tutorial_08_character_language_model_md_line115() throws {
+        DocOutput.run("docs_tutorial_08_character_language_model_md_line115") {
+            // 3 characters, each a vector of 1 number: the table C is [3, 1].
+            let C = Variable(Tensor([0.5, -1.0, 2.0] as [Double], shape: [3, 1]), requiresGrad: true, label: "C")
+            let W = Variable(Tensor([1.0, 0.0, 0.0, 1.0, 1.0, -1.0] as [Double], shape: [3, 2]), requiresGrad: true, label: "W")
+
+            // Two examples: context [0, 2] → target 1, context [2, 2] → target 0.
+            let emb = embedding([0, 2, 2, 2], shape: [2, 2], weight: C);   emb.label = "emb"      // [2, 2, 1]
+            let flat = emb.reshaped([2, 2]);                               flat.label = "flat"    // [2, 2]
+            let logits = flat.matmul(W, transposeOther: true);             logits.label = "logits" // [2, 3]
+            let loss = crossEntropy(logits, classes: [1, 0]);              loss.label = "loss"
+            print(BackwardTrace.run(loss, valueLimit: 6))
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            step  operation     output  ∂L/∂output                                            input   ∂L/∂input                                                 local derivative
+            ----  ------------  ------  ----------------------------------------------------  ------  --------------------------------------------------------  ----------------------------------------------------------------
+            1     mul           loss    1                                                     v2      0.5                                                       d(c*x)/dx = c
+            2     sum           v2      0.5                                                   v1      [0.5, 0.5]                                                d Σx/dx_i = 1
+            3     crossEntropy  v1      [0.5, 0.5]                                            logits  [[0.089, -0.1011, 0.012], [-0.2658, 0.2342, 0.0317]]      dℓ_i/dx_i = softmax(x_i) - q_i, q = (1-ε)·onehot(y) + ε/C
+            4     matmul        logits  [[0.089, -0.1011, 0.012], [-0.2658, 0.2342, 0.0317]]  flat    [[0.1011, -0.1131], [-0.2342, 0.2025]]                    d(AB)/dA = G·Bᵀ, d(AB)/dB = Aᵀ·G
+                                                                                              W       [[-0.4872, -0.3537], [0.4178, 0.2662], [0.0694, 0.0875]]
+            5     reshape       flat    [[0.1011, -0.1131], [-0.2342, 0.2025]]                emb     [[[0.1011], [-0.1131]], [[-0.2342], [0.2025]]]            gradient reshaped back
+            6     embedding     emb     [[[0.1011], [-0.1131]], [[-0.2342], [0.2025]]]        C       [[0.1011], [0], [-0.1448]]                                row j gets Σ of the gradients of positions p with indices[p] = j
+            """##))
+        }
+    }
+
+    @Test("docs/tutorial/08-character-language-model.md:164") func docs_tutorial_08_character_language_model_md_line164() throws {
+        DocOutput.run("docs_tutorial_08_character_language_model_md_line164") {
+            let vocabulary = Array(".abcdefghijklmnopqrstuvwxyz")
+            let (contexts, targets) = characterExamples(["emma", "olivia", "ava", "isabella", "sophia"])
+
+            var generator = SplitMix64(seed: 82)
+            let table = Embedding(weight: Tensor.uniform([27, 10], low: -3.0.squareRoot(), high: 3.0.squareRoot(), using: &generator))
+            let hidden = Linear(inputSize: 30, outputSize: 200, generator: &generator)
+            let output = Linear(inputSize: 200, outputSize: 27, generator: &generator)
+            func logits(_ contexts: [Int]) -> Variable {
+                let n = contexts.count / 3
+                let vectors = table(contexts, shape: [n, 3])                 // [n, 3, 10]
+                return output(hidden(vectors.reshaped([n, 30])).tanh())      // [n, 27]
+            }
+
+            let optimizer = SGD(parameters: table.parameters + hidden.parameters + output.parameters, lr: 0.1)
+            var batches = SplitMix64(seed: 83)
+            var losses: [Float] = []
+            for step in 0..<300 {
+                optimizer.lr = step < 150 ? 0.1 : 0.01
+                let rows = (0..<8).map { _ in Int(batches.next() % UInt64(targets.count)) }
+                let batchContexts = rows.flatMap { contexts[(3 * $0)..<(3 * $0 + 3)] }
+                let loss = crossEntropy(logits(batchContexts), classes: rows.map { targets[$0] })
+                optimizer.zeroGrad()
+                loss.backward()
+                optimizer.step()
+                losses.append(loss.item())
+            }
+            let full = withNoGrad { crossEntropy(logits(contexts), classes: targets) }.item(as: Float.self)
+            print(losses[0] > 3, full < 1)   // from about ln 27 to well below 1 on these five names
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            true true
+            """##))
+
+            // docs/tutorial/08-character-language-model.md:211
+            var draws = SplitMix64(seed: 84)
+            var context = [0, 0, 0], name = ""
+            while name.count < 20 {
+                let p = withNoGrad { logits(context).softmax(axis: 1) }.value.scalars(as: Float.self)
+                let u = Float(draws.nextUnit())                   // uniform in [0, 1)
+                var k = 0, cumulative = p[0]
+                while cumulative <= u && k < 26 { k += 1; cumulative += p[k] }
+                if k == 0 { break }                               // "." ends the name
+                name.append(vocabulary[k])
+                context = Array(context.dropFirst()) + [k]
+            }
+            print(name.allSatisfy { vocabulary.contains($0) })
+            #expect(DocOutput.take() == DocOutput.trimmed(##"""
+            true
             """##))
         }
     }

@@ -6,7 +6,7 @@ import Testing
 /// LayerNorm, Linear)` written by Backprop loads into the same `nn.Sequential` in PyTorch
 /// (`load_state_dict(strict=True)`) and computes the same outputs (Tests/Interop/pytorch_lm_layers.py).
 /// Optional: skipped when no Python with torch is found (set BACKPROP_PYTHON).
-@Suite(.enabled(if: TorchPython.executable != nil, "no Python with torch (set BACKPROP_PYTHON)"))
+@Suite(.enabled(if: TestPython.withTorch != nil, "no Python with torch (set BACKPROP_PYTHON)"))
 struct LanguageModelInteropTests {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Interop/pytorch_lm_layers.py").path
@@ -33,7 +33,7 @@ struct LanguageModelInteropTests {
         let folder = makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let files = try Self.write(in: folder, perturb: perturb)
-        let (status, output) = TorchPython.run(TorchPython.executable!, [Self.script, files.model, files.io])
+        let (status, output) = TestPython.run(TestPython.withTorch!, [Self.script, files.model, files.io])
         // Unperturbed: agreement. Perturbed by 1e-3 in one place: the check must fail.
         #expect(status == (perturb ? 1 : 0), "pytorch_lm_layers.py (perturbed: \(perturb)) exited \(status):\n\(output)")
         #expect(output.contains("max |torch - backprop|"), "\(output)")

@@ -92,8 +92,8 @@ struct PyTorchParityTests {
                               to: modelURL)
         try SafeTensors.write(["logits": logits], to: logitsURL)
         #expect(model.stateDict()["3.running_var"] != Tensor.ones([4]), "the running statistics moved")
-        let (status, output) = TorchPython.run(TorchPython.executable!, [
-            TorchPython.script, "--model", modelURL.path, "--images", TrainingFixture.digitsDirectory.path, "--logits", logitsURL.path,
+        let (status, output) = TestPython.run(TestPython.withTorch!, [
+            TestPython.script("pytorch_logits.py"), "--model", modelURL.path, "--images", TestData.digits.path, "--logits", logitsURL.path,
         ])
         #expect(status == 0, "pytorch_logits.py failed:\n\(output)")
         #expect(output.contains("matches the test accuracy recorded in the model"))

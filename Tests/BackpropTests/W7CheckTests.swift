@@ -17,7 +17,6 @@ import Backprop
         return Sequential(conv1, ReLU(), MaxPool2d(kernelSize: 2), conv2, ReLU(), MaxPool2d(kernelSize: 2), Flatten(), fc1, ReLU(), fc2)
     }
 
-    static let mnist = TrainingFixture.digitsDirectory.deletingLastPathComponent().appendingPathComponent("mnist")
 
     @Test func initialParametersArePyTorchs() {
         let state = Self.network().stateDict()
@@ -33,10 +32,9 @@ import Backprop
         #expect(state["3.weight"]!.shape == [32, 16, 5, 5])
     }
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: mnist.appendingPathComponent("train-images-idx3-ubyte").path),
-                   "needs ../shared/datasets/mnist"))
+    @Test(.enabled(if: TestData.mnist != nil, Comment(rawValue: TestData.mnistMissing)))
     func firstBatchLossIsPyTorchs() throws {
-        let (train, _) = try MNIST.load(directory: Self.mnist, scale: 1.0 / 255)
+        let (train, _) = try MNIST.load(directory: TestData.mnist!, scale: 1.0 / 255)
         let order = DataLoader(train, batchSize: 64, shuffle: true, seed: 72).nextEpochOrder()
         #expect(Array(order[0..<5]) == [7072, 1021, 48770, 32228, 43291])
         var batches = DataLoader(train, batchSize: 64, shuffle: true, seed: 72).makeIterator()

@@ -4,11 +4,6 @@ import BackpropAutograd
 import BackpropNN
 import BackpropData
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Writes a run's scalars, histograms and text as a TensorBoard event file, like PyTorch's
 /// `torch.utils.tensorboard.SummaryWriter`. Each call appends one record and hands it to the
