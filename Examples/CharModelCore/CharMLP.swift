@@ -24,7 +24,7 @@ public final class CharMLP: Module {
     public init(blockSize: Int = 3, embeddingSize: Int = 10, hiddenSize: Int = 200, seed: UInt64 = 82) {
         var generator = SplitMix64(seed: seed)
         let bound = 3.0.squareRoot()
-        emb = Embedding(weight: Tensor.uniform([Vocabulary.size, embeddingSize], low: -bound, high: bound, using: &generator))
+        emb = Embedding(weight: Tensor.uniform([Vocabulary.size, embeddingSize], low: -bound, high: bound, generator: &generator))
         fc1 = Linear(inputSize: blockSize * embeddingSize, outputSize: hiddenSize, generator: &generator)
         fc2 = Linear(inputSize: hiddenSize, outputSize: Vocabulary.size, generator: &generator)
         self.blockSize = blockSize

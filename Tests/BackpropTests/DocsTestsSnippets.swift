@@ -773,7 +773,7 @@ struct DocsSnippetTests {
             let (contexts, targets) = characterExamples(["emma", "olivia", "ava", "isabella", "sophia"])
 
             var generator = SplitMix64(seed: 82)
-            let table = Embedding(weight: Tensor.uniform([27, 10], low: -3.0.squareRoot(), high: 3.0.squareRoot(), using: &generator))
+            let table = Embedding(weight: Tensor.uniform([27, 10], low: -3.0.squareRoot(), high: 3.0.squareRoot(), generator: &generator))
             let hidden = Linear(inputSize: 30, outputSize: 200, generator: &generator)
             let output = Linear(inputSize: 200, outputSize: 27, generator: &generator)
             func logits(_ contexts: [Int]) -> Variable {

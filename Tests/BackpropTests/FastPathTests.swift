@@ -17,7 +17,7 @@ import Testing
     /// Inputs with every kind of element: ordinary, zero, NaN and infinite.
     static func input(_ dtype: DType) -> Tensor {
         var generator = SplitMix64(seed: 7)
-        var values = Tensor.uniform([4, 5], low: -3, high: 3, dtype: .float64, using: &generator).scalars(as: Double.self)
+        var values = Tensor.uniform([4, 5], low: -3, high: 3, dtype: .float64, generator: &generator).scalars(as: Double.self)
         values[0] = 0; values[1] = .nan; values[2] = .infinity; values[3] = -.infinity; values[4] = -0.0
         return Tensor(values, shape: [4, 5]).converted(to: dtype)
     }
@@ -27,7 +27,7 @@ import Testing
         let v = Variable(x, requiresGrad: true)
         let y = f(v)
         var generator = SplitMix64(seed: 3)
-        let weights = Tensor.uniform(y.shape, low: -2, high: 2, dtype: x.dtype, using: &generator)
+        let weights = Tensor.uniform(y.shape, low: -2, high: 2, dtype: x.dtype, generator: &generator)
         y.backward(weights, createGraph: createGraph)
         // Bit patterns, except that every NaN is one (a NaN's sign bit means nothing).
         return v.grad!.scalars(as: Double.self).map { $0.isNaN ? Double.nan.bitPattern : $0.bitPattern }
@@ -47,7 +47,7 @@ import Testing
     @Test func secondDerivativesThroughTheRule() {
         var generator = SplitMix64(seed: 5)
         // Away from relu's kink, where finite differences are meaningless.
-        let x = Tensor.uniform([3, 4], low: 0.2, high: 1.5, dtype: .float64, using: &generator) * Tensor([1, -1, 1, -1] as [Double], shape: [4])
+        let x = Tensor.uniform([3, 4], low: 0.2, high: 1.5, dtype: .float64, generator: &generator) * Tensor([1, -1, 1, -1] as [Double], shape: [4])
         for (name, f) in Self.fused {
             let result = GradientCheck.runSecondOrder(inputs: [x]) { v in f(v[0]) * f(v[0]) }
             #expect(result.passed, "\(name): \(result)")

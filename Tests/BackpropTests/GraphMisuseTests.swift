@@ -62,7 +62,7 @@ private final class Shared<Value>: @unchecked Sendable {
         var generator = SplitMix64(seed: 3)
         let model = Shared(Sequential(Linear(inputSize: 8, outputSize: 16, generator: &generator), Tanh(),
                                       Linear(inputSize: 16, outputSize: 2, generator: &generator)))
-        let input = Tensor.uniform([4, 8], low: -1, high: 1, using: &generator)
+        let input = Tensor.uniform([4, 8], low: -1, high: 1, generator: &generator)
         let expected = withNoGrad { model.value(Variable(input)).value }
         let matches = Mutex(0)
         DispatchQueue.concurrentPerform(iterations: 4) { _ in

@@ -15,8 +15,8 @@ struct LanguageModelInteropTests {
     static func write(in folder: URL, perturb: Bool) throws -> (model: String, io: String) {
         var g = SplitMix64(seed: 21)
         let norm = LayerNorm([3, 6])
-        norm.weight!.value = Tensor.uniform([3, 6], low: 0.5, high: 1.5, using: &g)
-        norm.bias!.value = Tensor.uniform([3, 6], low: -0.5, high: 0.5, using: &g)
+        norm.weight!.value = Tensor.uniform([3, 6], low: 0.5, high: 1.5, generator: &g)
+        norm.bias!.value = Tensor.uniform([3, 6], low: -0.5, high: 0.5, generator: &g)
         let model = Sequential(Embedding(numEmbeddings: 11, embeddingDim: 6, paddingIndex: 0, generator: &g), norm,
                                Linear(inputSize: 6, outputSize: 4, generator: &g))
         #expect(model.namedParameters.map(\.name) == ["0.weight", "1.weight", "1.bias", "2.weight", "2.bias"])

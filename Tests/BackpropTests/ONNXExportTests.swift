@@ -14,7 +14,7 @@ func pythonWith(_ modules: [String]) -> String? {
     var candidates = path.split(separator: ":").map { "\($0)/python3" }
     if let custom = ProcessInfo.processInfo.environment["BACKPROP_PYTHON"], !custom.isEmpty { candidates = [custom] }
     let probe = "import " + modules.joined(separator: ", ")
-    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) && (try? TestPython.run($0, ["-c", probe]))?.status == 0 }
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) && TestPython.run($0, ["-c", probe]).status == 0 }
 }
 
 /// `Tests/Interop/<name>`, found from this file's path.
@@ -38,7 +38,7 @@ func interopScript(_ name: String) -> String {
         let onnx = folder.appendingPathComponent("model.onnx"), cases = folder.appendingPathComponent("cases.safetensors")
         try exportONNX(model, inputShape: Array(inputs.shape.dropFirst()), to: onnx)
         try SafeTensors.write(["input": inputs, "output": outputs], to: cases)
-        return try TestPython.run(Self.python!, [interopScript("onnx_check.py"), onnx.path, cases.path])
+        return TestPython.run(Self.python!, [interopScript("onnx_check.py"), onnx.path, cases.path])
     }
 
     /// ``runONNXCheck(_:inputs:perturbation:)`` expected to pass; returns the script's report.

@@ -35,8 +35,8 @@ import Testing
     @Test func fusedKernelsEqualTheReadableRulesBitForBit() {
         // 2,500 elements: two full blocks of 1,024, a partial one, and a SIMD tail.
         var g = SplitMix64(seed: 11)
-        let start = Tensor.uniform([50, 50], low: -1, high: 1, using: &g)
-        let gradients = (0..<5).map { _ in Tensor.uniform([50, 50], low: -2, high: 2, using: &g) }
+        let start = Tensor.uniform([50, 50], low: -1, high: 1, generator: &g)
+        let gradients = (0..<5).map { _ in Tensor.uniform([50, 50], low: -2, high: 2, generator: &g) }
         for (name, make) in Self.configurations {
             let fused = Variable(start, requiresGrad: true), readable = Variable(start, requiresGrad: true)
             let a = make([fused]), b = make([readable])

@@ -99,7 +99,7 @@ import Backprop
 
     @Test func sumsAreBitIdenticalAcrossThreadCounts() {
         var rng = SplitMix64(seed: 9)
-        let x = Tensor.uniform([300, 1001], low: -1, high: 1e4, using: &rng)
+        let x = Tensor.uniform([300, 1001], low: -1, high: 1e4, generator: &rng)
         let saved = Threading.threadCount
         defer { Threading.threadCount = saved }
         Threading.threadCount = 1

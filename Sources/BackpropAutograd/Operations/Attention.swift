@@ -13,7 +13,7 @@ import BackpropTensor
 /// combined with a mask, as in PyTorch. A query that sees no key gets NaN, as in PyTorch.
 /// ```swift
 /// var g = SplitMix64(seed: 0)
-/// let x = Variable(Tensor.normal([2, 5, 8], using: &g))       // batch 2, 5 positions, width 8
+/// let x = Variable(Tensor.normal([2, 5, 8], generator: &g))       // batch 2, 5 positions, width 8
 /// let y = scaledDotProductAttention(x, x, x, causal: true)   // [2, 5, 8]
 /// ```
 public func scaledDotProductAttention(_ query: Variable, _ key: Variable, _ value: Variable, mask: Tensor? = nil,

@@ -26,7 +26,7 @@ public final class Embedding: Module {
     /// `paddingIndex`, counted from the end) set to zero.
     public convenience init(numEmbeddings: Int, embeddingDim: Int, paddingIndex: Int? = nil, dtype: DType = .float32,
                 generator: inout SplitMix64) {
-        var table = Tensor.normal([numEmbeddings, embeddingDim], dtype: dtype, using: &generator)
+        var table = Tensor.normal([numEmbeddings, embeddingDim], dtype: dtype, generator: &generator)
         let padding = Embedding.checkedPadding(paddingIndex, rows: numEmbeddings, embeddingDim: embeddingDim)
         if let padding { for j in 0..<embeddingDim { table[padding, j] = 0 } }
         self.init(weight: table, paddingIndex: padding)
