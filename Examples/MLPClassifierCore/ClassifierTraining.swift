@@ -46,28 +46,16 @@ public enum ClassifierTraining {
         for epoch in 1...epochs {
             let bar = options.showProgress
                 ? ProgressBar(total: loader.batchCount, label: "epoch \(epoch)/\(epochs)", plainLines: 4) : nil
-            var lossSum = 0.0, seen = 0, correct = 0
             let start = ProcessInfo.processInfo.systemUptime
-            for batch in loader {
-                let logits = model(Variable(batch.inputs))
-                let loss = crossEntropy(logits, classes: batch.labels)
-                optimizer.zeroGrad()
-                loss.backward()
-                optimizer.step()
-                let value = loss.item(as: Double.self)
-                lossSum += value * Double(batch.count)
-                seen += batch.count
-                for (p, l) in zip(logits.value.argmax(axis: 1), batch.labels) where p == l { correct += 1 }
-                bar?.advance(samples: batch.count, loss: value)
-            }
+            let (trainLoss, trainAccuracy) = try MLPClassifier.trainEpoch(model, optimizer, loader, progress: bar)
             let seconds = ProcessInfo.processInfo.systemUptime - start
             trainSeconds += seconds
             scheduler?.step()
 
             let evaluation = MLPClassifier.evaluate(model, on: test, classCount: classCount)
             confusion = evaluation.confusion
-            let record = TrainingHistory.Epoch(epoch: epoch, trainLoss: lossSum / Double(max(1, seen)),
-                                               trainAccuracy: Double(correct) / Double(max(1, seen)),
+            let record = TrainingHistory.Epoch(epoch: epoch, trainLoss: trainLoss,
+                                               trainAccuracy: trainAccuracy,
                                                validationLoss: evaluation.loss, validationAccuracy: confusion.accuracy,
                                                seconds: seconds)
             history.record(record)
