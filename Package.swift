@@ -49,10 +49,12 @@ let package = Package(
         ),
         .executableTarget(name: "MLPClassifier", dependencies: ["MLPClassifierCore"], path: "Examples/MLPClassifier"),
         .executableTarget(name: "CNNClassifier", dependencies: ["MLPClassifierCore"], path: "Examples/CNNClassifier"),
+        // The small examples' command-line handling (--help, options with values, errors).
+        .target(name: "ExampleSupport", path: "Examples/ExampleSupport"),
         // The optimizer comparison's surfaces and runs, shared with the explorer's race.
         .target(name: "OptimizerComparisonCore", dependencies: ["Backprop"], path: "Examples/OptimizerComparisonCore"),
         .executableTarget(
-            name: "OptimizerComparison", dependencies: ["Backprop", "OptimizerComparisonCore"],
+            name: "OptimizerComparison", dependencies: ["Backprop", "OptimizerComparisonCore", "ExampleSupport"],
             path: "Examples/OptimizerComparison"
         ),
         // The explorer page's data (and its HTML template) as a library, so tests can check it.
@@ -60,9 +62,11 @@ let package = Package(
             name: "ExplorerCore", dependencies: ["Backprop", "OptimizerComparisonCore"], path: "Examples/ExplorerCore",
             resources: [.copy("Resources/explorer.html")]
         ),
-        .executableTarget(name: "BackpropExplorer", dependencies: ["ExplorerCore"], path: "Examples/BackpropExplorer"),
         .executableTarget(
-            name: "GradientDescentVariants", dependencies: ["Backprop", "MLPClassifierCore"],
+            name: "BackpropExplorer", dependencies: ["ExplorerCore", "ExampleSupport"], path: "Examples/BackpropExplorer"
+        ),
+        .executableTarget(
+            name: "GradientDescentVariants", dependencies: ["Backprop", "MLPClassifierCore", "ExampleSupport"],
             path: "Examples/GradientDescentVariants"
         ),
 

@@ -5,6 +5,7 @@
 //
 //   swift run -c release gradient-descent-variants [--out out/gradient-descent-variants] [--epochs 20]
 import Backprop
+import ExampleSupport
 import Foundation
 import MLPClassifierCore
 
@@ -20,35 +21,21 @@ struct Variant {
 
 var outputDirectory = "out/gradient-descent-variants"
 var epochs = 20
-var arguments = Array(CommandLine.arguments.dropFirst())
-func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("gradient-descent-variants: error: \(message)\n".utf8))
-    exit(2)
-}
-while let argument = arguments.first {
-    arguments.removeFirst()
-    switch argument {
-    case "--help", "-h":
-        print("USAGE: gradient-descent-variants [--out DIR (default out/gradient-descent-variants)] [--epochs N (default 20)]")
-        exit(0)
-    case "--out":
-        guard let value = arguments.first else { fail("--out needs a directory") }
-        outputDirectory = value
-        arguments.removeFirst()
-    case "--epochs":
-        guard let value = arguments.first, let n = Int(value), n > 0 else { fail("--epochs needs a positive integer") }
-        epochs = n
-        arguments.removeFirst()
-    default:
-        fail("unknown option '\(argument)' (see --help)")
+let commandLine = ExampleCommandLine(program: "gradient-descent-variants")
+commandLine.parse(usage: "USAGE: gradient-descent-variants [--out DIR (default out/gradient-descent-variants)] [--epochs N (default 20)]") { option, value in
+    switch option {
+    case "--out": outputDirectory = value("a directory")
+    case "--epochs": epochs = commandLine.positiveInteger(value("a positive integer"), for: option)
+    default: return false
     }
+    return true
 }
 
 let train: TensorDataset, test: TensorDataset
 do {
     (train, test, _) = try MLPClassifier.loadData(.bundledDigits, seed: 1)
 } catch {
-    fail("\(error)")
+    commandLine.fail("\(error)")
 }
 let n = train.count
 let variants = [
@@ -109,6 +96,6 @@ let url = URL(fileURLWithPath: outputDirectory).appendingPathComponent("batch-vs
 do {
     try SVGPlot.writeSideBySide([bySamples, byTime], to: url)
 } catch {
-    fail("could not write \(url.path): \(error)")
+    commandLine.fail("could not write \(url.path): \(error)")
 }
 print("wrote \(url.path)")

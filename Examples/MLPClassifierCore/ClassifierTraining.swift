@@ -10,11 +10,14 @@ public struct TrainingPlan: Sendable {
     public var classCount: Int
     /// Saved with the model (`architecture`, `data`, ...); the run adds `epochs` and `test_accuracy`.
     public var metadata: [String: String]
+    /// Whether the model is also written as `model.onnx` (every layer must have an ONNX form).
+    public var exportsONNX: Bool
 
     /// A plan with these settings.
-    public init(epochs: Int, batchSize: Int, learningRate: Double, classCount: Int, metadata: [String: String]) {
+    public init(epochs: Int, batchSize: Int, learningRate: Double, classCount: Int, metadata: [String: String],
+                exportsONNX: Bool = false) {
         (self.epochs, self.batchSize, self.learningRate) = (epochs, batchSize, learningRate)
-        (self.classCount, self.metadata) = (classCount, metadata)
+        (self.classCount, self.metadata, self.exportsONNX) = (classCount, metadata, exportsONNX)
     }
 }
 
@@ -40,6 +43,7 @@ public enum ClassifierTraining {
         log("training: \(options.optimizer.rawValue) lr \(lr)\(options.cosineSchedule ? " (cosine-annealed to 0)" : ""), "
             + "batch \(batchSize), \(epochs) epochs, seed \(options.seed), \(Threading.threadCount) threads")
 
+        let board = try options.tensorboardDirectory.map { try TensorBoardLog(under: $0, options: options, log: log) }
         var history = TrainingHistory(validationName: "test")
         var trainSeconds = 0.0
         var confusion = ConfusionMatrix(classCount: classCount)
@@ -47,18 +51,21 @@ public enum ClassifierTraining {
             let bar = options.showProgress
                 ? ProgressBar(total: loader.batchCount, label: "epoch \(epoch)/\(epochs)", plainLines: 4) : nil
             let start = ProcessInfo.processInfo.systemUptime
-            let (trainLoss, trainAccuracy) = try MLPClassifier.trainEpoch(model, optimizer, loader, progress: bar)
+            let (trainLoss, trainAccuracy) = try MLPClassifier.trainEpoch(model, optimizer, loader, progress: bar) { loss in
+                try board?.step(loss: loss, lr: optimizer.lr)
+            }
             let seconds = ProcessInfo.processInfo.systemUptime - start
             trainSeconds += seconds
             scheduler?.step()
 
             let evaluation = MLPClassifier.evaluate(model, on: test, classCount: classCount)
             confusion = evaluation.confusion
-            let record = TrainingHistory.Epoch(epoch: epoch, trainLoss: trainLoss,
-                                               trainAccuracy: trainAccuracy,
+            confusion.classNames = train.classNames
+            let record = TrainingHistory.Epoch(epoch: epoch, trainLoss: trainLoss, trainAccuracy: trainAccuracy,
                                                validationLoss: evaluation.loss, validationAccuracy: confusion.accuracy,
                                                seconds: seconds)
             history.record(record)
+            try board?.epoch(record, model: model)
             if let bar {
                 bar.finish(String(format: "test loss %.4f acc %.2f%%", evaluation.loss, confusion.accuracy * 100))
             } else {
@@ -69,26 +76,37 @@ public enum ClassifierTraining {
         log("\nconfusion matrix on the test set (rows: true class, columns: predicted):")
         log(confusion.description)
 
-        // Files: the model (safetensors, PyTorch state_dict names), its logits on the test set
-        // (for Tests/Interop/pytorch_logits.py to compare with PyTorch's), the curves, the history.
-        let modelURL = out.appendingPathComponent("model.safetensors")
-        let logitsURL = out.appendingPathComponent("test_logits.safetensors")
-        let curvesURL = out.appendingPathComponent("curves.svg")
-        let historyURL = out.appendingPathComponent("history.csv")
         var metadata = plan.metadata
         metadata["epochs"] = String(epochs)
         metadata["test_accuracy"] = String(format: "%.4f", confusion.accuracy)
+        let files = try writeOutputs(model: model, test: test, history: history, into: out, metadata: metadata,
+                                     exportsONNX: plan.exportsONNX)
+        log("\nwrote " + files.map(\.path).joined(separator: ", "))
+        return RunResult(testAccuracy: confusion.accuracy, trainSeconds: trainSeconds, epochs: epochs,
+                         history: history, confusion: confusion, files: files)
+    }
+
+    /// Writes into `out` the model (safetensors, PyTorch state_dict names; and ONNX when asked),
+    /// its logits on the test set (for Tests/Interop/pytorch_logits.py to compare with PyTorch's),
+    /// the curves and the history; returns the files.
+    static func writeOutputs(model: any Module, test: TensorDataset, history: TrainingHistory, into out: URL,
+                             metadata: [String: String], exportsONNX: Bool) throws -> [URL] {
+        let modelURL = out.appendingPathComponent("model.safetensors")
+        let onnxURL = out.appendingPathComponent("model.onnx")
+        let logitsURL = out.appendingPathComponent("test_logits.safetensors")
+        let curvesURL = out.appendingPathComponent("curves.svg")
+        let historyURL = out.appendingPathComponent("history.csv")
         try SafeTensors.write(model.stateDict(), metadata: metadata, to: modelURL)
+        if exportsONNX {   // for onnxruntime, Netron, ...
+            try exportONNX(model, inputShape: Array(test.inputs.shape.dropFirst()), to: onnxURL)
+        }
         model.eval()
         let testLogits = logits(of: model, test.inputs)
         model.train()
         try SafeTensors.write(["logits": testLogits], metadata: ["images": "test"], to: logitsURL)
         try SVGPlot.writeSideBySide([history.lossPlot(logScale: true), history.accuracyPlot()], to: curvesURL)
         try Data(history.csv().utf8).write(to: historyURL, options: .atomic)
-        log("\nwrote \(modelURL.path), \(logitsURL.path), \(curvesURL.path), \(historyURL.path)")
-
-        return RunResult(testAccuracy: confusion.accuracy, trainSeconds: trainSeconds, epochs: epochs,
-                         history: history, confusion: confusion, files: [modelURL, logitsURL, curvesURL, historyURL])
+        return [modelURL] + (exportsONNX ? [onnxURL] : []) + [logitsURL, curvesURL, historyURL]
     }
 
     /// The model's logits for `inputs`, computed in batches of 1,000 (a CNN's activations for

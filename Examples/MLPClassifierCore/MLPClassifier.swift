@@ -122,66 +122,15 @@ public enum MLPClassifier {
         let hidden = options.resolvedHidden, epochs = options.resolvedEpochs
         let batchSize = options.resolvedBatchSize(trainingExamples: train.count), lr = options.resolvedLearningRate
 
-        // Fail before training, not after, if the output folder cannot be made.
-        let out = URL(fileURLWithPath: options.outputDirectory)
-        do {
-            try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-        } catch {
-            throw UsageError("--out: cannot create the folder \(out.path): \(error.localizedDescription)")
-        }
-
         let model = makeModel(inputSize: inputSize, hidden: hidden, classes: classCount, seed: options.seed)
-        let optimizer = makeOptimizer(options.optimizer, parameters: model.parameters, learningRate: lr)
-        let scheduler = options.cosineSchedule ? CosineAnnealingLR(optimizer, tMax: epochs) : nil
-        let loader = DataLoader(train, batchSize: batchSize, shuffle: true, seed: options.seed &+ 1)
-
-        log("data: \(dataName): \(train.count) training and \(test.count) test examples, \(inputSize) features, \(classCount) classes")
-        log("model: " + ([inputSize] + hidden + [classCount]).map(String.init).joined(separator: "-")
-            + " MLP with ReLU, \(model.parameterCount) parameters")
-        log("training: \(options.optimizer.rawValue) lr \(lr)\(options.cosineSchedule ? " (cosine-annealed to 0)" : ""), "
-            + "batch \(batchSize), \(epochs) epochs, seed \(options.seed), \(Threading.threadCount) threads")
-
-        let board = try options.tensorboardDirectory.map { try TensorBoardLog(under: $0, options: options, log: log) }
-        var history = TrainingHistory(validationName: "test")
-        var trainSeconds = 0.0
-        var confusion = ConfusionMatrix(classCount: classCount)
-        for epoch in 1...epochs {
-            let bar = options.showProgress
-                ? ProgressBar(total: loader.batchCount, label: "epoch \(epoch)/\(epochs)", plainLines: 4) : nil
-            let start = ProcessInfo.processInfo.systemUptime
-            let (trainLoss, trainAccuracy) = try trainEpoch(model, optimizer, loader, progress: bar) { loss in
-                try board?.step(loss: loss, lr: optimizer.lr)
-            }
-            let seconds = ProcessInfo.processInfo.systemUptime - start
-            trainSeconds += seconds
-            scheduler?.step()
-
-            let evaluation = evaluate(model, on: test, classCount: classCount)
-            confusion = evaluation.confusion
-            confusion.classNames = train.classNames
-            let record = TrainingHistory.Epoch(epoch: epoch, trainLoss: trainLoss, trainAccuracy: trainAccuracy,
-                                               validationLoss: evaluation.loss, validationAccuracy: confusion.accuracy,
-                                               seconds: seconds)
-            history.record(record)
-            try board?.epoch(record, model: model)
-            if let bar {
-                bar.finish(String(format: "test loss %.4f acc %.2f%%", evaluation.loss, confusion.accuracy * 100))
-            } else {
-                log(history.summary(of: record))
-            }
-        }
-
-        log("\nconfusion matrix on the test set (rows: true class, columns: predicted):")
-        log(confusion.description)
         let architecture = ([inputSize] + hidden + [classCount]).map(String.init).joined(separator: "-")
-        let files = try writeOutputs(model: model, test: test, history: history, into: out, metadata: [
-            "architecture": architecture, "activation": "relu", "data": dataName, "epochs": String(epochs),
-            "test_accuracy": String(format: "%.4f", confusion.accuracy),
+        log("data: \(dataName): \(train.count) training and \(test.count) test examples, \(inputSize) features, \(classCount) classes")
+        log("model: \(architecture) MLP with ReLU, \(model.parameterCount) parameters")
+        let plan = TrainingPlan(epochs: epochs, batchSize: batchSize, learningRate: lr, classCount: classCount, metadata: [
+            "architecture": architecture, "activation": "relu", "data": dataName,
             // The class of each output, when the labels were names (a JSON array).
-            "classes": String(decoding: try JSONEncoder().encode(train.classNames), as: UTF8.self)])
-        log("\nwrote " + files.map(\.path).joined(separator: ", "))
-        return RunResult(testAccuracy: confusion.accuracy, trainSeconds: trainSeconds, epochs: epochs,
-                         history: history, confusion: confusion, files: files)
+            "classes": String(decoding: try JSONEncoder().encode(train.classNames), as: UTF8.self)], exportsONNX: true)
+        return try ClassifierTraining.run(model, train: train, test: test, plan: plan, options: options, log: log)
     }
 
     /// One pass over the training set, the lesson's loop: forward, loss, zero the gradients,
@@ -204,26 +153,5 @@ public enum MLPClassifier {
             try afterStep(value)
         }
         return (lossSum / Double(max(1, seen)), Double(correct) / Double(max(1, seen)))
-    }
-
-    /// Writes the model, its test-set logits, the curves and the history into `out`; returns the files.
-    static func writeOutputs(model: Sequential, test: TensorDataset, history: TrainingHistory, into out: URL,
-                             metadata: [String: String]) throws -> [URL] {
-        // Files: the model (safetensors, PyTorch state_dict names), its logits on the test set
-        // (for Tests/Interop/pytorch_logits.py to compare with PyTorch's), the curves, the history.
-        let modelURL = out.appendingPathComponent("model.safetensors")
-        let onnxURL = out.appendingPathComponent("model.onnx")
-        let logitsURL = out.appendingPathComponent("test_logits.safetensors")
-        let curvesURL = out.appendingPathComponent("curves.svg")
-        let historyURL = out.appendingPathComponent("history.csv")
-        try SafeTensors.write(model.stateDict(), metadata: metadata, to: modelURL)
-        try exportONNX(model, inputShape: [test.inputs.shape[1]], to: onnxURL)   // for onnxruntime, Netron, ...
-        model.eval()
-        let testLogits = withNoGrad { model(Variable(test.inputs)).value }
-        model.train()
-        try SafeTensors.write(["logits": testLogits], metadata: ["images": "test"], to: logitsURL)
-        try SVGPlot.writeSideBySide([history.lossPlot(logScale: true), history.accuracyPlot()], to: curvesURL)
-        try Data(history.csv().utf8).write(to: historyURL, options: .atomic)
-        return [modelURL, onnxURL, logitsURL, curvesURL, historyURL]
     }
 }

@@ -3,6 +3,7 @@
 //
 //   swift run -c release optimizer-comparison [--out out/optimizer-comparison] [--surface rosenbrock]
 import Backprop
+import ExampleSupport
 import Foundation
 import OptimizerComparisonCore
 
@@ -10,35 +11,24 @@ import OptimizerComparisonCore
 
 var outputDirectory = "out/optimizer-comparison"
 var only: String?
-var arguments = Array(CommandLine.arguments.dropFirst())
-func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("optimizer-comparison: error: \(message)\n".utf8))
-    exit(2)
-}
-while let argument = arguments.first {
-    arguments.removeFirst()
-    switch argument {
-    case "--help", "-h":
-        print("""
-            USAGE: optimizer-comparison [--out DIR] [--surface NAME]
-              --out DIR        where to write optimizers-<surface>.svg and optimizers-<surface>-loss.svg (default out/optimizer-comparison)
-              --surface NAME   only one of: \(Surfaces.all.map(\.slug).joined(separator: ", "))
-            """)
-        exit(0)
-    case "--out":
-        guard let value = arguments.first else { fail("--out needs a directory") }
-        outputDirectory = value
-        arguments.removeFirst()
+let commandLine = ExampleCommandLine(program: "optimizer-comparison")
+let surfaceNames = Surfaces.all.map(\.slug).joined(separator: ", ")
+commandLine.parse(usage: """
+    USAGE: optimizer-comparison [--out DIR] [--surface NAME]
+      --out DIR        where to write optimizers-<surface>.svg and optimizers-<surface>-loss.svg (default out/optimizer-comparison)
+      --surface NAME   only one of: \(surfaceNames)
+    """) { option, value in
+    switch option {
+    case "--out": outputDirectory = value("a directory")
     case "--surface":
-        guard let value = arguments.first else { fail("--surface needs a name") }
-        guard Surfaces.all.contains(where: { $0.slug == value }) else {
-            fail("unknown surface '\(value)' (choose from \(Surfaces.all.map(\.slug).joined(separator: ", ")))")
+        let name = value("a name")
+        guard Surfaces.all.contains(where: { $0.slug == name }) else {
+            commandLine.fail("unknown surface '\(name)' (choose from \(surfaceNames))")
         }
-        only = value
-        arguments.removeFirst()
-    default:
-        fail("unknown option '\(argument)' (see --help)")
+        only = name
+    default: return false
     }
+    return true
 }
 
 // MARK: - Runs, table, pictures
@@ -94,7 +84,7 @@ for surface in Surfaces.all where only == nil || only == surface.slug {
         try contour.write(to: contourURL)
         try lossPlot.write(to: lossURL)
     } catch {
-        fail("could not write the pictures: \(error)")
+        commandLine.fail("could not write the pictures: \(error)")
     }
     print(String(format: "wrote %@ and %@ (%.1f s)", contourURL.path, lossURL.path,
                  ProcessInfo.processInfo.systemUptime - started))
