@@ -10,7 +10,7 @@ fileprivate func print(_ items: Any..., separator: String = " ", terminator: Str
 }
 
 // Not compiled yet (the APIs they use are not merged yet):
-// - README.md:22
+// - README.md:25
 // - Sources/Backprop/Backprop.docc/WritingYourOwnOptimizer.md:16
 
 // Identical to a snippet tested below:
@@ -119,8 +119,8 @@ extension Variable {
 
 @Suite("Docs snippets")
 struct DocsSnippetTests {
-    @Test("README.md:42") func README_md_line42() throws {
-        DocOutput.run("README_md_line42") {
+    @Test("README.md:45") func README_md_line45() throws {
+        DocOutput.run("README_md_line45") {
             let x = Variable(Tensor([0.5, -1.0, 2.0] as [Float]), requiresGrad: true, label: "x")
             let w = Variable(Tensor([1.5, 0.25, -0.5] as [Float]), requiresGrad: true, label: "w")
 
@@ -136,7 +136,7 @@ struct DocsSnippetTests {
     }
 
     /// Compiled, not run.
-    func README_md_line59() throws {
+    func README_md_line62() throws {
         var generator = SplitMix64(seed: 1)
         let model = Sequential(
             Linear(inputSize: 64, outputSize: 128, generator: &generator), ReLU(),
