@@ -71,7 +71,7 @@ let package = Package(
         ),
 
         // MARK: - Benchmarks (the workloads W1... of docs/performance.md)
-        .executableTarget(name: "Benchmarks", dependencies: ["Backprop", "CharModelCore"], path: "Benchmarks"),
+        .executableTarget(name: "Benchmarks", dependencies: ["Backprop", "CharModelCore", "CBackpropKernels"], path: "Benchmarks"),
         // The character-level language model (W8) as a library, with the bundled names list.
         .target(
             name: "CharModelCore", dependencies: ["Backprop"], path: "Examples/CharModelCore",

@@ -1,4 +1,5 @@
 // Timing, statistics, resource usage and the JSON record shared by the workloads.
+import CBackpropKernels
 import Foundation
 
 /// Seconds on a monotonic clock.
@@ -81,10 +82,22 @@ func machineInfo() -> [String: Any] {
     var load = [Double](repeating: 0, count: 3)
     _ = getloadavg(&load, 3)
     let env = ProcessInfo.processInfo.environment
-    return ["cpu": cpu, "nproc": Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), "loadavg_at_start": load,
+    return ["cpu": cpu, "gemm_path": gemmPath, "nproc": Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), "loadavg_at_start": load,
             "platform": "Linux", "swift_build": "release",
             "env": ["OPENBLAS_CORETYPE": env["OPENBLAS_CORETYPE"] as Any? ?? NSNull(),
                     "OPENBLAS_L2_SIZE": env["OPENBLAS_L2_SIZE"] as Any? ?? NSNull()]]
+}
+
+/// The matrix-multiply code path the run uses (`--isa`; "best" resolved to its name).
+nonisolated(unsafe) var gemmPath = gemmPathName(bp_gemm_select_isa(Int32(BP_GEMM_ISA_BEST)))
+
+func gemmPathName(_ isa: Int32) -> String {
+    switch Int(isa) {
+    case Int(BP_GEMM_ISA_AVX512): "avx512"
+    case Int(BP_GEMM_ISA_AVX2): "avx2"
+    case Int(BP_GEMM_ISA_NEON): "neon"
+    default: "portable"
+    }
 }
 
 /// One machine-readable line per workload, in the peers' format (see shared/bench/peers/common.py).

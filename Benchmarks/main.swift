@@ -2,7 +2,10 @@
 //
 //   swift run -c release benchmarks [W1 W2 W3 W5 W6 W7 W8 ...] [--threads 1,2] [--runs N] [--repeats N]
 //                                   [--w3-max SIZE] [--json FILE] [--mnist DIR] [--w6-epochs N]
-//                                   [--names FILE] [--w8-steps N]
+//                                   [--names FILE] [--w8-steps N] [--isa best|avx512|avx2|neon|portable]
+//
+// --isa runs the matrix multiply on the named code path (one the CPU supports), so an AVX-512
+// machine can also measure the AVX2 path; results are bit-identical on every path (gemm.c).
 //
 // W5 (inference) runs on the network W1 trained, so asking for W5 runs W1. W6 (memory, not in
 // WORKLOADS.md) trains W1's network for --w6-epochs epochs (default 20) and reports the
@@ -11,6 +14,7 @@
 // prints its progress, then a summary table; --json appends one JSON line per workload in the
 // peers' format (shared/bench/peers/common.py), plus check values and peak RSS.
 import Backprop
+import CBackpropKernels
 import Foundation
 
 markStart()
@@ -37,8 +41,16 @@ while let a = arguments.next() {
     case "--w6-epochs": w6Epochs = Int(value())!
     case "--names": namesFile = value()
     case "--w8-steps": w8Steps = Int(value())!
+    case "--isa":
+        let names = ["best": BP_GEMM_ISA_BEST, "portable": BP_GEMM_ISA_PORTABLE, "avx2": BP_GEMM_ISA_AVX2,
+                     "avx512": BP_GEMM_ISA_AVX512, "neon": BP_GEMM_ISA_NEON]
+        let name = value()
+        guard let isa = names[name] else { fatalError("benchmarks: --isa \(name): expected one of \(names.keys.sorted())") }
+        guard isa == BP_GEMM_ISA_BEST || bp_gemm_isa_supported(Int32(isa)) == 1 else { fatalError("benchmarks: --isa \(name): this CPU cannot run that code path") }
+        gemmPath = name == "best" ? gemmPathName(bp_gemm_select_isa(Int32(isa))) : name
+        _ = bp_gemm_select_isa(Int32(isa))
     case "-h", "--help":
-        print("usage: benchmarks [W1 W2 W3 W5 W6 W7 W8 ...] [--threads 1,2] [--runs N] [--repeats N] [--w3-max SIZE] [--json FILE] [--mnist DIR] [--w6-epochs N] [--names FILE] [--w8-steps N]")
+        print("usage: benchmarks [W1 W2 W3 W5 W6 W7 W8 ...] [--threads 1,2] [--runs N] [--repeats N] [--w3-max SIZE] [--json FILE] [--mnist DIR] [--w6-epochs N] [--names FILE] [--w8-steps N] [--isa best|avx512|avx2|neon|portable]")
         exit(0)
     default:
         guard ["W1", "W2", "W3", "W5", "W6", "W7", "W8"].contains(a.uppercased()) else { fatalError("benchmarks: unknown argument \(a)") }

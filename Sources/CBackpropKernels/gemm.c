@@ -687,7 +687,92 @@ static void ukr_s_avx2(long kc, const float *restrict ap, const float *restrict 
                  _mm256_add_ps, _mm256_fmadd_ps);
 }
 
-DEFINE_SGEMM_PACKED(avx2, AVX2_TARGET, S256_MR, S256_NR, S_NC, ukr_s_avx2)
+/// pack_a_f32 for MR == 6 with vector code (same values, alpha rounding included): six source
+/// rows are transposed eight columns at a time (two zero rows complete the 8 x 8 block).
+AVX2_TARGET
+static void pack_a_f32_mr6_avx2(int transA, const float *a, long lda, long i0, long mc, long p0,
+                                long kc, float alpha, float *dst) {
+    const __m256 va = _mm256_set1_ps(alpha);
+    const int scale = alpha != 1;
+    for (long s = 0; s < mc; s += 6) {
+        float *d = dst + s * kc;
+        if (mc - s < 6) {
+            pack_a_f32(transA, a, lda, i0 + s, mc - s, p0, kc, alpha, d, 6);
+        } else if (transA) {
+            // op(A)[i][p] = a[p*lda + i]: six contiguous values per p.
+            const float *src = a + p0 * lda + i0 + s;
+            for (long p = 0; p < kc; p++) {
+                __m128 lo = _mm_loadu_ps(src + p * lda);
+                __m128 hi = _mm_castpd_ps(_mm_load_sd((const double *)(src + p * lda + 4)));
+                if (scale) {
+                    lo = _mm_mul_ps(_mm256_castps256_ps128(va), lo);
+                    hi = _mm_mul_ps(_mm256_castps256_ps128(va), hi);
+                }
+                _mm_storeu_ps(d + p * 6, lo);
+                _mm_storel_pi((__m64 *)(d + p * 6 + 4), hi);
+            }
+        } else {
+            const float *src = a + (i0 + s) * lda + p0;
+            long p = 0;
+            for (; p + 8 <= kc; p += 8) {
+                __m256 r[8];
+                for (int q = 0; q < 6; q++) r[q] = _mm256_loadu_ps(src + q * lda + p);
+                r[6] = r[7] = _mm256_setzero_ps();
+                transpose8x8(r);
+                for (int q = 0; q < 8; q++) {
+                    __m256 v = scale ? _mm256_mul_ps(va, r[q]) : r[q];
+                    _mm_storeu_ps(d + (p + q) * 6, _mm256_castps256_ps128(v));
+                    _mm_storel_pi((__m64 *)(d + (p + q) * 6 + 4), _mm256_extractf128_ps(v, 1));
+                }
+            }
+            for (; p < kc; p++)
+                for (long r = 0; r < 6; r++) d[p * 6 + r] = scale ? alpha * src[r * lda + p] : src[r * lda + p];
+        }
+    }
+}
+
+/// pack_b_f32 for NR == 16 with vector code (a transposed B is read as 16 row streams and
+/// transposed in 8 x 8 blocks).
+AVX2_TARGET
+static void pack_b_f32_nr16_avx2(int transB, const float *b, long ldb, long p0, long kc, long j0,
+                                 long nc, float *dst) {
+    for (long s = 0; s < nc; s += 16) {
+        float *d = dst + s * kc;
+        if (nc - s < 16) {
+            pack_b_f32(transB, b, ldb, p0, kc, j0 + s, nc - s, d, 16);
+        } else if (transB) {
+            const float *src = b + (j0 + s) * ldb + p0;
+            long p = 0;
+            for (; p + 8 <= kc; p += 8) {
+                for (int g = 0; g < 2; g++) {
+                    __m256 r[8];
+                    for (int q = 0; q < 8; q++) r[q] = _mm256_loadu_ps(src + (g * 8 + q) * ldb + p);
+                    transpose8x8(r);
+                    for (int q = 0; q < 8; q++) _mm256_storeu_ps(d + (p + q) * 16 + g * 8, r[q]);
+                }
+            }
+            for (; p < kc; p++)
+                for (long j = 0; j < 16; j++) d[p * 16 + j] = src[j * ldb + p];
+        } else {
+            const float *src = b + p0 * ldb + j0 + s;
+            for (long p = 0; p < kc; p++) {
+                _mm256_storeu_ps(d + p * 16, _mm256_loadu_ps(src + p * ldb));
+                _mm256_storeu_ps(d + p * 16 + 8, _mm256_loadu_ps(src + p * ldb + 8));
+            }
+        }
+    }
+}
+
+AVX2_TARGET
+static void sgemm_avx2(int tA, int tB, long m, long n, long k, float alpha, const float *a,
+                       long lda, const float *b, long ldb, float beta, float *c, long ldc) {
+    if (k <= 0 || m * n * k < 4096) {
+        sgemm_direct(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        return;
+    }
+    sgemm_blocked(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, S256_MR, S256_NR, S_MC,
+                  S_NC, pack_a_f32_mr6_avx2, pack_b_f32_nr16_avx2, ukr_s_avx2);
+}
 
 AVX2_TARGET
 static void dgemm_avx2(int tA, int tB, long m, long n, long k, double alpha, const double *a,
@@ -743,6 +828,7 @@ typedef void (*dgemm_fn)(int, int, long, long, long, double, const double *, lon
 
 static sgemm_fn s_impl;
 static dgemm_fn d_impl;
+static int s_tile_rows = 8;
 
 /// Whether this CPU can run code path `isa` (portable always; the others by ISA and CPU).
 int bp_gemm_isa_supported(int isa) {
@@ -783,6 +869,9 @@ static void install_isa(int isa) {
     if (isa == BP_GEMM_ISA_NEON) s = sgemm_neon;
 #endif
     (void)isa;
+    // MR of each path's float micro-kernel (S512_MR, S256_MR, SNEON_MR); 1 for the direct loop.
+    int rows = isa == BP_GEMM_ISA_AVX2 ? 6 : (isa == BP_GEMM_ISA_AVX512 || isa == BP_GEMM_ISA_NEON) ? 8 : 1;
+    __atomic_store_n(&s_tile_rows, rows, __ATOMIC_RELAXED);
     __atomic_store_n(&d_impl, d, __ATOMIC_RELEASE);
     __atomic_store_n(&s_impl, s, __ATOMIC_RELEASE);
 }
@@ -793,6 +882,11 @@ int bp_gemm_select_isa(int isa) {
     if (isa == BP_GEMM_ISA_BEST || !bp_gemm_isa_supported(isa)) isa = best_isa();
     install_isa(isa);
     return isa;
+}
+
+int bp_sgemm_tile_rows(void) {
+    if (!__atomic_load_n(&s_impl, __ATOMIC_ACQUIRE)) choose_impl();
+    return __atomic_load_n(&s_tile_rows, __ATOMIC_RELAXED);
 }
 
 void bp_sgemm(int transA, int transB, long m, long n, long k, float alpha, const float *a,

@@ -29,6 +29,15 @@ package struct Conv2dGeometry: Equatable {
     /// order of the weight gradient) depends on the shapes only, never on the thread count.
     package var imagesPerChunk: Int { Swift.max(1, Swift.min(batch, (1 << 20) / Swift.max(1, patch * pixels))) }
 
+    /// The output columns `lo..<hi` whose input column `ow · strideW + columnOffset` lies inside
+    /// the input row (the others read padding).
+    package func validColumns(_ columnOffset: Int) -> (lo: Int, hi: Int) {
+        // ow · strideW + columnOffset >= 0  and  < width
+        let lo = columnOffset >= 0 ? 0 : (-columnOffset + strideW - 1) / strideW
+        let hi = width - columnOffset <= 0 ? 0 : Swift.min(outW, (width - columnOffset + strideW - 1) / strideW)
+        return (Swift.min(lo, outW), Swift.max(Swift.min(lo, outW), hi))
+    }
+
     /// Checks the shapes and settings of a convolution of an `input` with a `weight` and works
     /// out its geometry; stops with a message naming the problem.
     package init(input: [Int], weight: [Int], stride: Size2d, padding: Conv2dPadding, dilation: Size2d, groups: Int) {
@@ -178,18 +187,23 @@ package enum ConvolutionKernels {
             let source = x + ((first + image) * geo.inChannels + group * geo.groupIn + c) * plane
             let out = cols + row * n + image * geo.pixels
             let rowOffset = i * geo.dilationH - geo.padTop, columnOffset = j * geo.dilationW - geo.padLeft
+            let (lo, hi) = geo.validColumns(columnOffset)
             for oh in 0..<geo.outH {
                 let ih = oh * geo.strideH + rowOffset
                 let line = out + oh * geo.outW
-                guard ih >= 0 && ih < geo.height else {
+                guard ih >= 0 && ih < geo.height && lo < hi else {
                     line.update(repeating: 0, count: geo.outW)
                     continue
                 }
-                let inputLine = source + ih * geo.width
-                for ow in 0..<geo.outW {
-                    let iw = ow * geo.strideW + columnOffset
-                    line[ow] = iw >= 0 && iw < geo.width ? inputLine[iw] : 0
+                // Columns lo..<hi read inside the input row; the rest are padding.
+                let inputLine = source + ih * geo.width + columnOffset
+                line.update(repeating: 0, count: lo)
+                if geo.strideW == 1 {
+                    (line + lo).update(from: inputLine + lo, count: hi - lo)
+                } else {
+                    for ow in lo..<hi { line[ow] = inputLine[ow * geo.strideW] }
                 }
+                (line + hi).update(repeating: 0, count: geo.outW - hi)
             }
         }
     }
@@ -208,13 +222,15 @@ package enum ConvolutionKernels {
                 let i = k / geo.kernelW, j = k % geo.kernelW
                 let source = cols + (c * rowsPerChannel + k) * n + image * geo.pixels
                 let rowOffset = i * geo.dilationH - geo.padTop, columnOffset = j * geo.dilationW - geo.padLeft
-                for oh in 0..<geo.outH {
+                let (lo, hi) = geo.validColumns(columnOffset)
+                for oh in 0..<geo.outH where lo < hi {
                     let ih = oh * geo.strideH + rowOffset
                     guard ih >= 0 && ih < geo.height else { continue }
-                    let line = source + oh * geo.outW, inputLine = target + ih * geo.width
-                    for ow in 0..<geo.outW {
-                        let iw = ow * geo.strideW + columnOffset
-                        if iw >= 0 && iw < geo.width { inputLine[iw] += line[ow] }
+                    let line = source + oh * geo.outW, inputLine = target + ih * geo.width + columnOffset
+                    if geo.strideW == 1 {
+                        for ow in lo..<hi { inputLine[ow] += line[ow] }
+                    } else {
+                        for ow in lo..<hi { inputLine[ow * geo.strideW] += line[ow] }
                     }
                 }
             }

@@ -13,8 +13,9 @@ import Synchronization
 /// an operation sequence that depends only on k, alpha and beta (see the contract at the top of
 /// `gemm.c`), so results are bit-identical whatever the thread count and split.
 enum MatrixMultiply {
-    /// Rows per split unit: the AVX-512 micro-tile height of the C kernel.
-    private static let rowGranule = 8
+    /// Rows per split unit: the micro-tile height of the C kernel's float path (8 on AVX-512 and
+    /// NEON, 6 on AVX2), so no thread's share ends in a ragged, partly wasted tile.
+    private static var rowGranule: Int { Int(bp_sgemm_tile_rows()) }
     /// Columns per split unit: a multiple of the C kernels' micro-tile widths (32, 16).
     private static let columnGranule = 32
 
@@ -30,6 +31,7 @@ enum MatrixMultiply {
         // op(B) (unless B is not transposed and the row blocks are small enough for the kernel to
         // read B in place, see BP_DIRECT_B_MAX_M in gemm.c); with a column split every thread
         // packs all of op(A). Either way the results are the same.
+        let rowGranule = Self.rowGranule
         let rowsPerThread = (m + threads - 1) / max(threads, 1)
         let rowUnits = (m + rowGranule - 1) / rowGranule
         let columnUnits = (n + columnGranule - 1) / columnGranule

@@ -27,6 +27,11 @@ void bp_dgemm(int transA, int transB, long m, long n, long k,
               double alpha, const double *a, long lda, const double *b, long ldb,
               double beta, double *c, long ldc);
 
+/// Rows of C that the float micro-kernel of the selected code path computes at once (8 for
+/// AVX-512 and NEON, 6 for AVX2, 1 for the portable loop). Callers that split C over threads
+/// cut it at multiples of this, so that no thread computes a ragged, partly wasted tile.
+int bp_sgemm_tile_rows(void);
+
 /// Code paths of the kernels (BP_GEMM_ISA_BEST: the best one this CPU supports).
 enum {
     BP_GEMM_ISA_BEST = 0,
