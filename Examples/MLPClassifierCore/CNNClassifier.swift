@@ -29,7 +29,7 @@ public enum CNNClassifier {
           --threads N             threads for the kernels (default: all cores)
 
         OUTPUT
-          --out DIR               where to write model.safetensors, test_logits.safetensors, curves.svg, history.csv
+          --out DIR               where to write model.safetensors, model.onnx, test_logits.safetensors, curves.svg, history.csv
                                   (default out/cnn-classifier, which git ignores)
           --no-progress           no progress bar
           --help                  show this text
@@ -89,7 +89,8 @@ public enum CNNClassifier {
                                 learningRate: options.resolvedLearningRate, classCount: classCount,
                                 metadata: ["architecture": architecture, "activation": "relu", "data": dataName,
                                            "torch_modules": torchModules(kernel: kernel, features: 32 * (side / 4) * (side / 4),
-                                                                         hidden: hidden, classes: classCount)])
+                                                                         hidden: hidden, classes: classCount)],
+                                exportsONNX: true)
         return try ClassifierTraining.run(model, train: train, test: test, plan: plan, options: options, log: log)
     }
 

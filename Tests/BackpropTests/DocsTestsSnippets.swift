@@ -257,8 +257,8 @@ struct DocsSnippetTests {
         }
     }
 
-    @Test("docs/interop.md:18") func docs_interop_md_line18() throws {
-        try DocOutput.run("docs_interop_md_line18") {
+    @Test("docs/interop.md:19") func docs_interop_md_line19() throws {
+        try DocOutput.run("docs_interop_md_line19") {
             var generator = SplitMix64(seed: 1)
             let model = Sequential(Linear(inputSize: 64, outputSize: 128, generator: &generator), ReLU(),
                                    Dropout(p: 0.2), Linear(inputSize: 128, outputSize: 10, generator: &generator))
@@ -268,8 +268,19 @@ struct DocsSnippetTests {
         }
     }
 
-    @Test("docs/interop.md:58") func docs_interop_md_line58() throws {
-        try DocOutput.run("docs_interop_md_line58") {
+    @Test("docs/interop.md:73") func docs_interop_md_line73() throws {
+        try DocOutput.run("docs_interop_md_line73") {
+            var g = SplitMix64(seed: 3)
+            let lm = Sequential(Embedding(numEmbeddings: 27, embeddingDim: 10, generator: &g), Flatten(),
+                                Linear(inputSize: 30, outputSize: 64, generator: &g), LayerNorm([64]), Tanh(),
+                                Linear(inputSize: 64, outputSize: 27, generator: &g))
+            try exportONNX(lm, inputShape: [3], to: FileManager.default.temporaryDirectory.appendingPathComponent("names.onnx"))
+            _ = DocOutput.take()
+        }
+    }
+
+    @Test("docs/interop.md:112") func docs_interop_md_line112() throws {
+        try DocOutput.run("docs_interop_md_line112") {
             /// `y = x · factor`.
             final class Scale: Module, ONNXExportable {
                 let factor: Double
@@ -290,8 +301,8 @@ struct DocsSnippetTests {
         }
     }
 
-    @Test("docs/interop.md:89") func docs_interop_md_line89() throws {
-        try DocOutput.run("docs_interop_md_line89") {
+    @Test("docs/interop.md:143") func docs_interop_md_line143() throws {
+        try DocOutput.run("docs_interop_md_line143") {
             var generator = SplitMix64(seed: 1)
             let net = Sequential(Linear(inputSize: 2, outputSize: 8, generator: &generator), Tanh(),
                                  Linear(inputSize: 8, outputSize: 1, generator: &generator))

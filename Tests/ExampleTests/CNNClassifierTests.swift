@@ -44,6 +44,8 @@ import Testing
         #expect(result.confusion.total == 360)
         #expect(result.resultLine.contains("epochs=6"))
         #expect(lines.contains { $0.contains("CNN with ReLU") })
+        #expect(result.files.map(\.lastPathComponent) == ["model.safetensors", "model.onnx", "test_logits.safetensors",
+                                                          "curves.svg", "history.csv"])
 
         let (tensors, metadata) = try SafeTensors.read(from: out.appendingPathComponent("model.safetensors"))
         #expect(Set(tensors.keys) == ["0.weight", "0.bias", "3.weight", "3.bias", "7.weight", "7.bias", "9.weight", "9.bias"])

@@ -62,6 +62,29 @@ import Glibc
         #expect(check.output.contains("over 360 rows"))
     }
 
+    /// cnn-classifier's model.onnx (Conv, MaxPool, Flatten, Gemm; input [batch, 1, 8, 8]) gives
+    /// the test logits the run saved.
+    @Test(.enabled(if: onnxPython != nil, "skipped: no Python with onnx, onnxruntime, safetensors, numpy (set BACKPROP_PYTHON)"))
+    func cnnModelONNXGivesTheSameLogitsInONNXRuntime() throws {
+        let out = Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: out) }
+        var options = Options()
+        options.epochs = 1
+        options.showProgress = false
+        options.outputDirectory = out.path
+        let result = try CNNClassifier.run(options) { _ in }
+        let onnx = out.appendingPathComponent("model.onnx")
+        #expect(result.files.contains(onnx))
+        let logits = try SafeTensors.read(from: out.appendingPathComponent("test_logits.safetensors")).tensors["logits"]!
+        let (_, test, _) = try MLPClassifier.loadData(.bundledDigits, seed: 1)
+        let cases = out.appendingPathComponent("cases.safetensors")
+        try SafeTensors.write(["input": test.inputs.reshaped([-1, 1, 8, 8]), "output": logits], to: cases)
+        let check = try Self.run(Self.onnxPython!, [Self.scripts.appendingPathComponent("onnx_check.py").path, onnx.path, cases.path])
+        #expect(check.status == 0, "onnx_check.py failed:\n\(check.output)")
+        #expect(check.output.contains("over 360 rows") && check.output.contains("'Conv'") && check.output.contains("'MaxPool'"),
+                "\(check.output)")
+    }
+
     /// A training run killed with SIGKILL keeps every event it wrote: TensorBoard's reader
     /// returns all complete records, then still does after the last record is torn in half.
     @Test(.enabled(if: executable != nil, "the mlp-classifier executable was not built"),

@@ -7,6 +7,8 @@ Usage: onnx_check.py MODEL.onnx CASES.safetensors
      framework's values) within 1e-5 relative to the largest |output|;
   3. the batch axis is dynamic: the first row alone and the rows repeated twice give the
      same rows.
+A model whose input is int64 (it starts with an Embedding) gets CASES' "input" (whole numbers
+stored as floats) cast to int64.
 Needs: pip install onnx onnxruntime safetensors numpy. Exit 0 on success, 1 with a message.
 """
 import sys
@@ -36,12 +38,17 @@ def main():
 
     cases = load_file(cases_path)
     x, expected = cases["input"], cases["output"]
+    if model.graph.input[0].type.tensor_type.elem_type == onnx.TensorProto.INT64:
+        if not np.array_equal(x, np.round(x)):
+            fail("the model takes int64 indices but the input holds fractions")
+        x = x.astype(np.int64)
     session = onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"])
     (got,) = session.run(["output"], {"input": x})
     if got.shape != expected.shape:
         fail(f"onnxruntime gives shape {got.shape}, Backprop {expected.shape}")
     scale = max(float(np.abs(expected).max()), 1e-30)
-    error = float(np.abs(got.astype(np.float64) - expected).max()) / scale
+    absolute = float(np.abs(got.astype(np.float64) - expected).max())
+    error = absolute / scale
     if error > 1e-5:
         worst = np.unravel_index(np.abs(got - expected).argmax(), got.shape)
         fail(f"onnxruntime differs from Backprop by {error:.3g} of the output scale {scale:.3g} "
@@ -53,7 +60,8 @@ def main():
     nodes = sorted({n.op_type for n in model.graph.node})
     elem_type = model.graph.input[0].type.tensor_type.elem_type
     print(f"onnx_check.py: ok: checker passed (opset {opset}, ir {model.ir_version}, elem_type {elem_type}), "
-          f"max relative difference {error:.2e} over {x.shape[0]} rows, operators {nodes}")
+          f"max relative difference {error:.2e} (absolute {absolute:.2e}, output scale {scale:.3g}) "
+          f"over {x.shape[0]} rows, operators {nodes}")
 
 
 if __name__ == "__main__":

@@ -37,24 +37,6 @@ extension Dropout: ONNXExportable {
     public func exportONNX(_ input: ONNXValue, into graph: ONNXGraph) throws -> ONNXValue { input }
 }
 
-extension BatchNorm1d: ONNXExportable {
-    /// `BatchNormalization` in inference mode with the running statistics (γ = 1, β = 0 when
-    /// the layer is not affine).
-    public func exportONNX(_ input: ONNXValue, into graph: ONNXGraph) throws -> ONNXValue {
-        guard input.shape.count == 2 || input.shape.count == 3, input.shape[1] == features else {
-            throw ONNXExportError(layer: graph.layerPath + " (BatchNorm1d)",
-                                  "expects inputs [batch, \(features)] or [batch, \(features), length], got \(describe(input.shape))")
-        }
-        let scale = graph.initializer("weight", weight?.value ?? Tensor.ones([features]))
-        let shift = graph.initializer("bias", bias?.value ?? Tensor.zeros([features]))
-        let mean = graph.initializer("running_mean", runningMean.value)
-        let variance = graph.initializer("running_var", runningVar.value)
-        let y = graph.node("BatchNormalization", [input.name, scale, shift, mean, variance],
-                           attributes: [("epsilon", .float(Float(eps)))])
-        return ONNXValue(name: y, shape: input.shape)
-    }
-}
-
 extension Flatten: ONNXExportable {
     /// `Flatten(axis: 1)` when merging everything after the batch axis, else a `Reshape` that keeps
     /// the leading axes (0 = "copy this size") and the trailing ones.
@@ -74,6 +56,17 @@ extension Flatten: ONNXExportable {
         }
         let target = graph.int64Constant(shape.map { $0 ?? 0 })
         return ONNXValue(name: graph.node("Reshape", [input.name, target]), shape: shape)
+    }
+}
+
+extension Embedding: ONNXExportable {
+    /// `Gather(weight, indices, axis: 0)`. Read straight from the model's input, the indices make
+    /// that input int64 (`[batch] + inputShape` token ids); read from another layer's output,
+    /// they are cast to int64 first. `paddingIndex` only stops gradients: it changes no value.
+    public func exportONNX(_ input: ONNXValue, into graph: ONNXGraph) throws -> ONNXValue {
+        let indices = graph.indices(input)
+        let y = graph.node("Gather", [graph.initializer("weight", weight.value), indices], attributes: [("axis", .int(0))])
+        return ONNXValue(name: y, shape: input.shape + [embeddingDim])
     }
 }
 

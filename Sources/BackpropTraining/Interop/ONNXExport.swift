@@ -5,7 +5,8 @@ import BackpropNN
 /// Writes `model` as an ONNX file (opset 17, IR version 8) that onnxruntime, Netron and other
 /// ONNX tools read. The graph computes the model in evaluation mode: dropout is the identity
 /// and batch normalisation uses the running statistics. The input is named `input` with shape
-/// `[batch] + inputShape`, the batch axis left dynamic; the output is named `output`; weights
+/// `[batch] + inputShape`, the batch axis left dynamic, in the graph's element type (int64 token
+/// ids when an `Embedding` reads it first); the output is named `output`; weights
 /// keep their state-dict names (`"0.weight"`).
 /// ```swift
 /// try exportONNX(model, inputShape: [64], to: URL(fileURLWithPath: "model.onnx"))
@@ -13,8 +14,9 @@ import BackpropNN
 /// - Parameters:
 ///   - inputShape: the shape of one example, without the batch axis.
 ///   - dtype: the element type of the graph; `nil` keeps the model's. onnxruntime's CPU
-///     provider has no `float64` kernels for `Elu`, `Erf` (GELU) and `Softplus`: export a
-///     `float64` model that uses them with `dtype: .float32`.
+///     provider has no `float64` kernels for `Elu`, `Erf` (GELU), `Softplus`, `Conv`,
+///     `AveragePool` and `GlobalAveragePool`: export a `float64` model that uses them with
+///     `dtype: .float32`.
 /// - Throws: ``ONNXExportError`` naming the first layer that has no ONNX form (see
 ///   ``ONNXExportable``) or that does not accept the input's shape; a file error if writing fails.
 public func exportONNX(_ model: any Module, inputShape: [Int], dtype: DType? = nil, to url: URL) throws {
@@ -65,7 +67,7 @@ enum ONNXProto {
                 let raw = values.flatMap { v in withUnsafeBytes(of: Int64(v).littleEndian) { Array($0) } }
                 g.message(5) { self.tensor(name: name, dims: [values.count], type: int64Type, raw: raw, into: &$0) }
             }
-            g.message(11) { valueInfo(input, type: elementType(graph.dtype), into: &$0) }
+            g.message(11) { valueInfo(input, type: graph.inputIsIndices ? int64Type : elementType(graph.dtype), into: &$0) }
             g.message(12) { valueInfo(output, type: elementType(graph.dtype), into: &$0) }
         }
         w.message(8) { $0.int(2, opsetVersion) }              // opset_import { version }

@@ -70,6 +70,12 @@ public final class ONNXGraph {
     private(set) var int64Initializers: [(name: String, values: [Int])] = []
     private var scope: [String] = []
     private var usedNames: Set<String> = ["input", "output"]   // the graph's own input and output
+    /// Whether the graph's input holds int64 indices (an `Embedding` reads it first).
+    private(set) var inputIsIndices = false
+    /// Set by ``indices(_:)`` until the node that reads the input as indices is added.
+    private var indexReadPending = false
+    /// The input cast to ``dtype``, for nodes other than index readers when the input is int64.
+    private var inputAsFloats: String?
 
     init(dtype: DType) { self.dtype = dtype }
 
@@ -81,6 +87,20 @@ public final class ONNXGraph {
     @discardableResult
     public func node(_ opType: String, _ inputs: [String],
                      attributes: [(name: String, value: ONNXAttribute)] = []) -> String {
+        var inputs = inputs
+        if inputIsIndices, inputs.contains("input") {
+            if indexReadPending {
+                indexReadPending = false
+            } else {   // a layer reading the (int64) model input as numbers gets it cast to dtype
+                let floats = inputAsFloats ?? append("Cast", ["input"], [("to", .int(ONNXProto.elementType(dtype)))])
+                inputAsFloats = floats
+                inputs = inputs.map { $0 == "input" ? floats : $0 }
+            }
+        }
+        return append(opType, inputs, attributes)
+    }
+
+    private func append(_ opType: String, _ inputs: [String], _ attributes: [(name: String, value: ONNXAttribute)]) -> String {
         let name = unique("/" + scope.joined(separator: "/") + (scope.isEmpty ? "" : "/") + opType)
         let output = name + "_output_0"
         nodes.append(Node(name: name, opType: opType, inputs: inputs, outputs: [output],
@@ -100,11 +120,26 @@ public final class ONNXGraph {
         initializer("const", Tensor(values, shape: shape).converted(to: dtype))
     }
 
-    /// Stores 64-bit integers (a `Reshape` target shape, for instance) and returns their name.
-    public func int64Constant(_ values: [Int]) -> String {
-        let full = unique(scope.isEmpty ? "shape" : layerPath + ".shape")
+    /// Stores 64-bit integers (a `Reshape` target shape, `Pad`'s pads) under the layer's path and
+    /// `name` and returns their name.
+    public func int64Constant(_ values: [Int], name: String = "shape") -> String {
+        let full = unique(scope.isEmpty ? name : layerPath + "." + name)
         int64Initializers.append((full, values))
         return full
+    }
+
+    /// The name of `value` as int64 indices, for a `Gather` that must be the next node to read
+    /// it: the model's input itself when no node has read it yet (the input is then declared
+    /// int64, so a model that starts with an `Embedding` takes integer token ids), else a `Cast`
+    /// of `value` to int64 (which truncates: the values must be whole numbers, as the layers
+    /// reading indices require).
+    public func indices(_ value: ONNXValue) -> String {
+        if value.name == "input", inputIsIndices || !nodes.contains(where: { $0.inputs.contains("input") }) {
+            inputIsIndices = true
+            indexReadPending = true
+            return "input"
+        }
+        return node("Cast", [value.name], attributes: [("to", .int(ONNXProto.int64Type))])
     }
 
     /// Exports `child` as the part of the current layer named `name` (its index in a
