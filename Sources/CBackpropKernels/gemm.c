@@ -261,6 +261,28 @@ BP_INLINE void sgemm_blocked(int transA, int transB, long m, long n, long k, flo
     float *bbuf = abuf + MC * S_KC;
     // B is read in place (unaligned loads) when it is not transposed and C has few rows.
     int direct_b = !transB && m <= BP_DIRECT_B_MAX_M;
+    if (!direct_b && n <= NC && m > MC) {
+        // Tall C with at most one column block: the B block of each k block is packed once and
+        // serves every row block (the order below would pack it again for each of them).
+        for (long kb = 0; kb < nkb; kb++) {
+            long p0 = kblock_start(k, nkb, kb), kc = kblock_start(k, nkb, kb + 1) - p0;
+            pack_b(transB, b, ldb, p0, kc, 0, n, bbuf);
+            for (long ic = 0; ic < m; ic += MC) {
+                long mc = m - ic < MC ? m - ic : MC;
+                pack_a(transA, a, lda, ic, mc, p0, kc, alpha, abuf);
+                for (long ir = 0; ir < mc; ir += MR) {
+                    long mr = mc - ir < MR ? mc - ir : MR;
+                    const float *ap = abuf + ir * kc;
+                    float *crow = c + (ic + ir) * ldc;
+                    for (long jr = 0; jr < n; jr += NR) {
+                        long nr = n - jr < NR ? n - jr : NR;
+                        ukr(kc, ap, bbuf + jr * kc, NR, crow + jr, ldc, mr, nr, kb == 0, beta);
+                    }
+                }
+            }
+        }
+        return;
+    }
     for (long ic = 0; ic < m; ic += MC) {
         long mc = m - ic < MC ? m - ic : MC;
         for (long kb = 0; kb < nkb; kb++) {
