@@ -90,3 +90,27 @@ func runW7(_ data: MNISTData, threads: [Int], runs: Int, inferenceRepeats: Int =
     return ["workload": "W7", "impl": "backprop-swift", "steps_per_epoch": 938, "flops_per_epoch": flops,
             "infer_flops": inferFlops, "runs": runs, "results": results, "peak_rss_mib": peakRSSMiB()]
 }
+
+/// W7S (not in WORKLOADS.md, for profiling): W7's training step on its first `steps` batches
+/// after 20 warm-up steps; prints milliseconds per step (an epoch is 938 steps).
+func runW7Steps(_ data: MNISTData, threads: [Int], steps: Int) {
+    for t in threads {
+        Threading.threadCount = t
+        let model = w7Network()
+        let optimizer = Adam(parameters: model.parameters, lr: 1e-3, betas: (0.9, 0.999), eps: 1e-8)
+        var batches = DataLoader(data.train, batchSize: 64, shuffle: true, seed: 72).makeIterator()
+        func step() {
+            guard let b = batches.next() else { return }
+            let loss = crossEntropy(model(Variable(b.inputs.reshaped([-1, 1, 28, 28]))), classes: b.labels)
+            optimizer.zeroGrad()
+            loss.backward()
+            optimizer.step()
+            _ = loss.item(as: Float.self)
+        }
+        for _ in 0..<20 { step() }
+        let t0 = now()
+        for _ in 0..<steps { step() }
+        let ms = (now() - t0) / Double(steps) * 1e3
+        say("W7S threads \(t): \(fmt(ms, 2)) ms a step (\(fmt(ms * 0.938, 1)) s an epoch of 938 steps)")
+    }
+}

@@ -23,7 +23,7 @@ var threads = [1, 2]
 var runs = 1, repeats = 5, w3Max = 4096, w2Steps = 10_000, w6Epochs = 20
 var jsonPath: String? = nil
 var mnistDirectory = ProcessInfo.processInfo.environment["BACKPROP_MNIST_DIR"] ?? "data/mnist"   // scripts/get-mnist.sh
-var namesFile = "../shared/datasets/names/names.txt", w8Steps = 20_000
+var namesFile = "../shared/datasets/names/names.txt", w8Steps = 20_000, w7Steps = 200
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let a = arguments.next() {
     func value() -> String {
@@ -41,6 +41,7 @@ while let a = arguments.next() {
     case "--w6-epochs": w6Epochs = Int(value())!
     case "--names": namesFile = value()
     case "--w8-steps": w8Steps = Int(value())!
+    case "--w7-steps": w7Steps = Int(value())!
     case "--isa":
         let names = ["best": BP_GEMM_ISA_BEST, "portable": BP_GEMM_ISA_PORTABLE, "avx2": BP_GEMM_ISA_AVX2,
                      "avx512": BP_GEMM_ISA_AVX512, "neon": BP_GEMM_ISA_NEON]
@@ -53,7 +54,7 @@ while let a = arguments.next() {
         print("usage: benchmarks [W1 W2 W3 W5 W6 W7 W8 ...] [--threads 1,2] [--runs N] [--repeats N] [--w3-max SIZE] [--json FILE] [--mnist DIR] [--w6-epochs N] [--names FILE] [--w8-steps N] [--isa best|avx512|avx2|neon|portable]")
         exit(0)
     default:
-        guard ["W1", "W2", "W3", "W5", "W6", "W7", "W8"].contains(a.uppercased()) else { fatalError("benchmarks: unknown argument \(a)") }
+        guard ["W1", "W2", "W3", "W5", "W6", "W7", "W7S", "W8"].contains(a.uppercased()) else { fatalError("benchmarks: unknown argument \(a)") }
         wanted.append(a.uppercased())
     }
 }
@@ -110,6 +111,11 @@ if wanted.contains("W8") {
         func first(_ key: String) -> String { fmt((e[key] as! [Double])[0], 6) }
         table.append(("W8 step (us)", String(t), "\(fmt(s["median"] as! Double, 1)) [\(fmt(s["min"] as! Double, 1)), \(fmt(s["max"] as! Double, 1))] (CPU \(fmt((e["cpu_us_per_step"] as! [Double])[0], 1)))  losses first batch \(first("first_batch_loss")) init train \(first("init_train_loss")) -> train \(first("train_loss")) dev \(first("dev_loss"))"))
     }
+}
+if wanted.contains("W7S") {
+    let data: MNISTData
+    do { data = try MNISTData.load(directory: mnistDirectory) } catch { fatalError("benchmarks: \(error)") }
+    runW7Steps(data, threads: threads, steps: w7Steps)
 }
 if wanted.contains("W7") {
     let data: MNISTData

@@ -34,12 +34,19 @@ public enum Threading {
         for i in 0..<count { body(i) }
         return
     }
+    // The pool hands out pieces of up to 4 · threads contiguous ranges, not single indices:
+    // calling the closure through the C callback retains and releases its context, and with
+    // one call per index two threads fight over that reference count (W7's im2col spent more
+    // time there than copying).
+    let pieces = min(count, threads * 4)
     withoutActuallyEscaping(body) { body in
         // The kernels hand each iteration a disjoint part of the output, so sharing the
         // closure across threads is safe even though its captures are raw pointers.
-        var body = body
-        withUnsafeMutablePointer(to: &body) { context in
-            bp_parallel_for(count, threads, { context, i in
+        var perPiece: (Int) -> Void = { piece in
+            for i in chunk(count, part: piece, of: pieces) { body(i) }
+        }
+        withUnsafeMutablePointer(to: &perPiece) { context in
+            bp_parallel_for(pieces, threads, { context, i in
                 context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(i)
             }, context)
         }

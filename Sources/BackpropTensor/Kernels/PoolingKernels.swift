@@ -70,32 +70,91 @@ package enum PoolingKernels {
     /// first NaN (PyTorch's rule: `v > best || isnan(v)`).
     package static func argmax(_ x: Tensor, _ windows: PoolWindows) -> PoolIndices {
         let planes = x.count / (windows.height * windows.width)
+        let indices = PoolIndices(count: planes * windows.outH * windows.outW)
+        switch x.dtype {
+        case .float32: x.withPointer(Float.self) { argmaxPlanes($0, planes, windows, indices) }
+        case .float64: x.withPointer(Double.self) { argmaxPlanes($0, planes, windows, indices) }
+        }
+        return indices
+    }
+
+    /// `argmax` over planes of a buffer (a static generic function, so it is specialised for
+    /// Float and Double instead of running generic code per element).
+    private static func argmaxPlanes<T: TensorScalar>(_ xp: UnsafePointer<T>, _ planes: Int, _ windows: PoolWindows,
+                                                      _ indices: PoolIndices) {
         let outPlane = windows.outH * windows.outW, plane = windows.height * windows.width
-        let indices = PoolIndices(count: planes * outPlane)
-        func run<T: TensorScalar>(_: T.Type) {
-            x.withPointer(T.self) { xp in
-                parallelFor(planes, costPerItem: outPlane * 4) { p in
-                    let source = xp + p * plane, out = indices.pointer + p * outPlane
-                    for (oh, r) in windows.rows.enumerated() {
-                        for (ow, c) in windows.columns.enumerated() {
-                            var best = -T.infinity, index = r.start * windows.width + c.start
+        let width = windows.width, outW = windows.outW
+        let out0 = indices.pointer
+        // Leading output columns whose windows are the column pairs (2·ow, 2·ow + 1).
+        var pairs = 0
+        while pairs < windows.columns.count && 2 * pairs + 2 <= width
+                && windows.columns[pairs] == PoolWindows.Span(start: 2 * pairs, end: 2 * pairs + 2, divisor: 2) { pairs += 1 }
+        windows.rows.withUnsafeBufferPointer { rows in windows.columns.withUnsafeBufferPointer { columns in
+            parallelFor(planes, costPerItem: outPlane * 4) { p in
+                let source = xp + p * plane, out = out0 + p * outPlane
+                for oh in 0..<rows.count {
+                    let r = rows[oh]
+                    var ow = 0
+                    if T.self == Float.self && pairs > 0 && r.end - r.start == 2 {
+                        ow = argmaxPairs(UnsafeRawPointer(source + r.start * width).assumingMemoryBound(to: Float.self),
+                                         first: r.start * width, width: width, out: out + oh * outW, count: pairs)
+                    }
+                    for ow in ow..<columns.count {
+                        let c = columns[ow]
+                        // best = the window's first element, then the rule over the rest in
+                        // row-major order (the same result as starting from -infinity).
+                        var index = r.start * width + c.start, best = source[index]
+                        if r.end - r.start == 2 && c.end - c.start == 2 {
+                            // The common 2 x 2 window, unrolled.
+                            // Selects, not branches: which element wins is data, and mispredicted
+                            // branches cost more than the comparisons.
+                            for i in [index + 1, index + width, index + width + 1] {
+                                let v = source[i]
+                                let take = v > best || v.isNaN
+                                best = take ? v : best
+                                index = take ? i : index
+                            }
+                        } else {
                             for h in r.start..<r.end {
-                                for w in c.start..<c.end {
-                                    let v = source[h * windows.width + w]
-                                    if v > best || v.isNaN { best = v; index = h * windows.width + w }
+                                for w in c.start..<c.end where h > r.start || w > c.start {
+                                    let v = source[h * width + w]
+                                    if v > best || v.isNaN { best = v; index = h * width + w }
                                 }
                             }
-                            out[oh * windows.outW + ow] = Int32(index)
                         }
+                        out[oh * outW + ow] = Int32(index)
                     }
                 }
             }
+        } }
+    }
+
+    /// The 2 x 2 windows over rows `top` and `top + width`, columns (2·ow, 2·ow + 1) for ow in
+    /// 0..<count, four windows at a time with vector selects (which element wins is data, so
+    /// branches would be mispredicted half the time). Same rule, same order as the scalar loop.
+    /// Returns how many leading windows it did (the rest are left to the scalar loop).
+    @inline(__always)
+    private static func argmaxPairs(_ top: UnsafePointer<Float>, first: Int, width: Int,
+                                    out: UnsafeMutablePointer<Int32>, count: Int) -> Int {
+        var ow = 0
+        let lanes = SIMD4<Int32>(0, 2, 4, 6), w = Int32(width)
+        while ow + 4 <= count && 2 * ow + 8 <= width {
+            let upper = UnsafeRawPointer(top + 2 * ow).loadUnaligned(as: SIMD8<Float>.self)
+            let lower = UnsafeRawPointer(top + width + 2 * ow).loadUnaligned(as: SIMD8<Float>.self)
+            let base = SIMD4<Int32>(repeating: Int32(first + 2 * ow)) &+ lanes
+            var best = upper.evenHalf, index = base
+            func consider(_ v: SIMD4<Float>, _ offset: Int32) {
+                let take = (v .> best) .| (v .!= v)
+                best.replace(with: v, where: take)
+                index.replace(with: base &+ offset, where: take)
+            }
+            consider(upper.oddHalf, 1)
+            consider(lower.evenHalf, w)
+            consider(lower.oddHalf, w + 1)
+            UnsafeMutableRawPointer(out + ow).storeBytes(of: index, as: SIMD4<Int32>.self)
+            ow += 4
         }
-        switch x.dtype {
-        case .float32: run(Float.self)
-        case .float64: run(Double.self)
-        }
-        return indices
+        return ow
     }
 
     /// `y[p, o] = x[p, indices[p, o]]` (`gather`) or its adjoint `x[p, indices[p, o]] += y[p, o]`
@@ -105,25 +164,33 @@ package enum PoolingKernels {
         var out = scatter ? Tensor.zeros(outputShape, dtype: source.dtype)
                           : Tensor(uninitializedShape: outputShape, dtype: source.dtype)
         let planes = indices.count / outputPlane
-        func run<T: TensorScalar>(_: T.Type) {
-            source.withPointer(T.self) { sp in out.withMutablePointer(T.self) { op in
-                parallelFor(planes, costPerItem: outputPlane) { p in
-                    let index = indices.pointer + p * outputPlane
-                    if scatter {
-                        let from = sp + p * outputPlane, to = op + p * inputPlane
-                        for o in 0..<outputPlane { to[Int(index[o])] += from[o] }
-                    } else {
-                        let from = sp + p * inputPlane, to = op + p * outputPlane
-                        for o in 0..<outputPlane { to[o] = from[Int(index[o])] }
-                    }
-                }
+        switch source.dtype {
+        case .float32:
+            source.withPointer(Float.self) { sp in out.withMutablePointer(Float.self) { op in
+                movePlanes(sp, op, indices, planes, inputPlane, outputPlane, scatter)
+            } }
+        case .float64:
+            source.withPointer(Double.self) { sp in out.withMutablePointer(Double.self) { op in
+                movePlanes(sp, op, indices, planes, inputPlane, outputPlane, scatter)
             } }
         }
-        switch source.dtype {
-        case .float32: run(Float.self)
-        case .float64: run(Double.self)
-        }
         return out
+    }
+
+    /// `move` on buffers (static and generic, so it is specialised per element type).
+    private static func movePlanes<T: TensorScalar>(_ sp: UnsafePointer<T>, _ op: UnsafeMutablePointer<T>, _ indices: PoolIndices,
+                                                    _ planes: Int, _ inputPlane: Int, _ outputPlane: Int, _ scatter: Bool) {
+        let index0 = indices.pointer
+        parallelFor(planes, costPerItem: outputPlane) { p in
+            let index = index0 + p * outputPlane
+            if scatter {
+                let from = sp + p * outputPlane, to = op + p * inputPlane
+                for o in 0..<outputPlane { to[Int(index[o])] += from[o] }
+            } else {
+                let from = sp + p * inputPlane, to = op + p * outputPlane
+                for o in 0..<outputPlane { to[o] = from[Int(index[o])] }
+            }
+        }
     }
 
     /// The window averages of `x` (`adjoint: false`, output `[..., outH, outW]`), or for a
