@@ -117,3 +117,59 @@ func say(_ s: String) {
 }
 
 func fmt(_ x: Double, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", x) }
+
+// MARK: - The FMA floor
+
+/// The machine's fp32 FMA peak in GFLOP/s by thread count (`--fma-peak 1:174.4,2:338.8`), as
+/// W4 measures it (../shared/bench/peers/w4_peak.c) for the code path this run uses: the
+/// AVX-512 peak for `gemm_path` avx512, the AVX2 one for avx2. Empty: no floors are reported.
+nonisolated(unsafe) var fmaPeak: [Int: Double] = [:]
+/// The code path the peak was measured for (`--fma-peak-isa`), checked against `gemmPath`.
+nonisolated(unsafe) var fmaPeakISA: String? = nil
+
+/// Parses `1:174.4,2:338.8` (GFLOP/s per thread count).
+func parseFMAPeak(_ text: String) -> [Int: Double] {
+    var peaks: [Int: Double] = [:]
+    for item in text.split(separator: ",") {
+        let parts = item.split(separator: ":")
+        guard parts.count == 2, let t = Int(parts[0]), t > 0, let g = Double(parts[1]), g > 0 else {
+            fatalError("benchmarks: --fma-peak \(text): expected THREADS:GFLOPS[,THREADS:GFLOPS...], e.g. 1:174.4,2:338.8")
+        }
+        peaks[t] = g
+    }
+    return peaks
+}
+
+/// The FMA floor of `flops` FLOPs at `threads` threads: the seconds they take at the peak.
+func fmaFloorSeconds(_ flops: Double, threads: Int) -> Double? {
+    fmaPeak[threads].map { flops / ($0 * 1e9) }
+}
+
+/// A stats record of seconds, plus (with a peak) the FMA floor of `flops` and median / floor.
+func floorStats(_ seconds: [Double], flops: Double, threads: Int) -> [String: Any] {
+    let s = Stats(seconds)
+    var json = s.json
+    if let floor = fmaFloorSeconds(flops, threads: threads) {
+        json["floor_s"] = floor
+        json["floor_ratio"] = s.median / floor
+        json["fma_peak_gflops"] = fmaPeak[threads]!
+    }
+    return json
+}
+
+/// "  2.31× the FMA floor" for a time of `seconds` doing `flops` FLOPs, or "" without a peak.
+func floorText(_ seconds: Double, flops: Double, threads: Int) -> String {
+    fmaFloorSeconds(flops, threads: threads).map { "  \(fmt(seconds / $0, 2))× the FMA floor" } ?? ""
+}
+
+/// "  86.2% of peak" for a rate of `gflops` GFLOP/s, or "" without a peak.
+func peakText(_ gflops: Double, threads: Int) -> String {
+    fmaPeak[threads].map { "  \(fmt(100 * gflops / $0, 1))% of peak" } ?? ""
+}
+
+/// The record-level description of the peak used, if any.
+func fmaPeakJSON() -> [String: Any] {
+    guard !fmaPeak.isEmpty else { return [:] }
+    return ["fma_peak_gflops": Dictionary(uniqueKeysWithValues: fmaPeak.map { (String($0.key), $0.value) }),
+            "fma_peak_isa": fmaPeakISA.map { $0 as Any } ?? NSNull()]
+}

@@ -13,6 +13,10 @@ func w7Network() -> Sequential {
                       fc1, ReLU(), fc2)
 }
 
+/// W7's FLOPs in the convolutions and matrix products (WORKLOADS.md): a training epoch, and an
+/// inference pass over the 10k test images.
+let w7Flops = 1051.1e9, w7InferFlops = 60.5e9
+
 struct W7Run {
     var epochSeconds: [Double] = [], epochCPU: [Double] = [], epochLoss: [Double] = []
     var firstLoss = 0.0, testAccuracy = 0.0
@@ -48,7 +52,7 @@ func trainW7(_ data: MNISTData, epochs: Int = 2) -> W7Run {
 }
 
 func runW7(_ data: MNISTData, threads: [Int], runs: Int, inferenceRepeats: Int = 5) -> [String: Any] {
-    let flops = 1051.1e9, inferFlops = 60.5e9
+    let flops = w7Flops, inferFlops = w7InferFlops
     let check = w7Network().namedParameters
     let value = { (name: String) in check.first { $0.name == name }!.parameter.value }
     let perm = DataLoader(data.train, batchSize: 64, shuffle: true, seed: 72).nextEpochOrder()
@@ -77,18 +81,21 @@ func runW7(_ data: MNISTData, threads: [Int], runs: Int, inferenceRepeats: Int =
             return now() - t0
         }
         let st = Stats(runsT.map { $0.epochSeconds.last! })
-        results[String(t)] = [
-            "epoch_seconds": st.json, "epoch1_seconds": Stats(runsT.map { $0.epochSeconds[0] }).json,
+        var entry: [String: Any] = [
+            "epoch_seconds": floorStats(runsT.map { $0.epochSeconds.last! }, flops: flops, threads: t), "epoch1_seconds": Stats(runsT.map { $0.epochSeconds[0] }).json,
             "epoch_seconds_all": runsT.map(\.epochSeconds), "steps_per_s": 938 / st.median, "gflops": flops / st.median / 1e9,
             "first_batch_loss": runsT.map(\.firstLoss), "epoch_loss": runsT.map(\.epochLoss), "test_acc": runsT.map(\.testAccuracy),
             "cpu_seconds_per_wall_second": Stats(runsT.map { $0.epochCPU.last! / $0.epochSeconds.last! }).json,
-            "infer_10k_batch1000_s": Stats(passes).json, "infer_gflops": inferFlops / Stats(passes).median / 1e9,
-        ] as [String: Any]
-        say("W7 threads \(t): epoch 2 median \(fmt(st.median))s \(fmt(flops / st.median / 1e9, 1)) GFLOP/s, "
-            + "inference 10k/1000 \(fmt(Stats(passes).median * 1e3, 1)) ms")
+            "infer_10k_batch1000_s": floorStats(passes, flops: inferFlops, threads: t), "infer_gflops": inferFlops / Stats(passes).median / 1e9,
+        ]
+        if let peak = fmaPeak[t] { entry["fma_peak_gflops"] = peak }
+        results[String(t)] = entry
+        say("W7 threads \(t): epoch 2 median \(fmt(st.median))s \(fmt(flops / st.median / 1e9, 1)) GFLOP/s\(floorText(st.median, flops: flops, threads: t)), "
+            + "inference 10k/1000 \(fmt(Stats(passes).median * 1e3, 1)) ms\(floorText(Stats(passes).median, flops: inferFlops, threads: t))")
     }
     return ["workload": "W7", "impl": "backprop-swift", "steps_per_epoch": 938, "flops_per_epoch": flops,
             "infer_flops": inferFlops, "runs": runs, "results": results, "peak_rss_mib": peakRSSMiB()]
+        .merging(fmaPeakJSON()) { a, _ in a }
 }
 
 /// W7S (not in WORKLOADS.md, for profiling): W7's training step on its first `steps` batches

@@ -83,12 +83,16 @@ func runW3(threads: [Int], maxSize: Int) -> [String: Any] {
             if abs(c[0, 0] - ref) > 1e-3 * Double(k).squareRoot() * 4 { fatalError("W3: wrong product (\(c[0, 0]) vs \(ref))") }
             var s = Stats(gflops).json
             s["calls_per_rep"] = calls
+            if let peak = fmaPeak[t] {
+                s["fma_peak_gflops"] = peak
+                s["fraction_of_peak"] = Stats(gflops).median / peak
+            }
             perThread[String(t)] = s
-            say("W3 \(m)x\(k)x\(n) threads \(t): \(fmt(Stats(gflops).median, 1)) GFLOP/s [\(fmt(Stats(gflops).min, 1)), \(fmt(Stats(gflops).max, 1))]")
+            say("W3 \(m)x\(k)x\(n) threads \(t): \(fmt(Stats(gflops).median, 1)) GFLOP/s [\(fmt(Stats(gflops).min, 1)), \(fmt(Stats(gflops).max, 1))]\(peakText(Stats(gflops).median, threads: t))")
         }
         results["\(m)x\(k)x\(n)"] = perThread
     }
-    return ["workload": "W3", "impl": "backprop-swift", "unit": "GFLOP/s", "results": results]
+    return ["workload": "W3", "impl": "backprop-swift", "unit": "GFLOP/s", "results": results].merging(fmaPeakJSON()) { a, _ in a }
 }
 
 // MARK: - W1 and W5
@@ -180,9 +184,17 @@ func timeInference(_ model: Sequential, _ images: Tensor, fullReps: Int = 30, ba
     return (full, b128)
 }
 
+/// W1's FLOPs an epoch in the matrix products (WORKLOADS.md).
+let w1Flops = 60.43e9
+
+/// W5's FLOPs: the matrix products of one forward pass of W1's network over `images` images.
+func w5Flops(images: Int, sizes: [Int] = [784, 256, 128, 10]) -> Double {
+    2 * Double(images) * Double(zip(sizes, sizes.dropFirst()).map { $0 * $1 }.reduce(0, +))
+}
+
 func runW1(_ data: MNISTData, threads: [Int], runs: Int, inference: Bool) -> [String: Any] {
     let steps = (data.train.count + 127) / 128
-    let flops = 60.43e9
+    let flops = w1Flops, inferFlops = w5Flops(images: data.test.count)
     let timedEpochs = [2, 3, 4]
     var per: [Int: [W1Run]] = [:]
     for r in 0..<runs {
@@ -200,7 +212,7 @@ func runW1(_ data: MNISTData, threads: [Int], runs: Int, inference: Bool) -> [St
         let util = runsT.flatMap { run in timedEpochs.map { run.epochCPU[$0 - 1] / run.epochSeconds[$0 - 1] } }
         let st = Stats(timed)
         var entry: [String: Any] = [
-            "epoch_seconds": st.json,
+            "epoch_seconds": floorStats(timed, flops: flops, threads: t),
             "run_medians": runsT.map { run in Stats(timedEpochs.map { run.epochSeconds[$0 - 1] }).median },
             "epoch_seconds_all": runsT.map(\.epochSeconds),
             "steps_per_s": Double(steps) / st.median, "samples_per_s": 60000 / st.median, "gflops": flops / st.median / 1e9,
@@ -211,15 +223,18 @@ func runW1(_ data: MNISTData, threads: [Int], runs: Int, inference: Bool) -> [St
         if inference {
             Threading.threadCount = t
             let (full, b128) = timeInference(runsT.last!.model, data.test.inputs)
-            entry["infer_10k_full_batch_s"] = Stats(full).json
-            entry["infer_10k_batch128_s"] = Stats(b128).json
-            say("W5 threads \(t): 10k in one batch \(fmt(Stats(full).median * 1e3, 2)) ms, batches of 128 \(fmt(Stats(b128).median * 1e3, 2)) ms")
+            entry["infer_10k_full_batch_s"] = floorStats(full, flops: inferFlops, threads: t)
+            entry["infer_10k_batch128_s"] = floorStats(b128, flops: inferFlops, threads: t)
+            say("W5 threads \(t): 10k in one batch \(fmt(Stats(full).median * 1e3, 2)) ms\(floorText(Stats(full).median, flops: inferFlops, threads: t)), "
+                + "batches of 128 \(fmt(Stats(b128).median * 1e3, 2)) ms\(floorText(Stats(b128).median, flops: inferFlops, threads: t))")
         }
+        if let peak = fmaPeak[t] { entry["fma_peak_gflops"] = peak }
         results[String(t)] = entry
-        say("W1 threads \(t): median epoch \(fmt(st.median))s [\(fmt(st.min)), \(fmt(st.max))] \(fmt(Double(steps) / st.median, 0)) steps/s \(fmt(flops / st.median / 1e9, 1)) GFLOP/s")
+        say("W1 threads \(t): median epoch \(fmt(st.median))s [\(fmt(st.min)), \(fmt(st.max))] \(fmt(Double(steps) / st.median, 0)) steps/s \(fmt(flops / st.median / 1e9, 1)) GFLOP/s\(floorText(st.median, flops: flops, threads: t))")
     }
     return ["workload": "W1", "impl": "backprop-swift", "steps_per_epoch": steps, "flops_per_epoch": flops,
-            "runs": runs, "results": results, "peak_rss_mib": peakRSSMiB()]
+            "infer_flops": inferFlops, "runs": runs, "results": results, "peak_rss_mib": peakRSSMiB()]
+        .merging(fmaPeakJSON()) { a, _ in a }
 }
 
 /// W6 (memory): W1's training run continued for many epochs, with the resident memory after

@@ -1,10 +1,16 @@
 """Ratios Backprop / peer from the JSON lines of `benchmarks --json` and run-peers.sh.
 
-Usage: python scripts/bench-ratios.py OURS.jsonl PEERS.jsonl [RSS.txt]
+Usage: python scripts/bench-ratios.py OURS.jsonl PEERS.jsonl [RSS.txt] [--peak PEAK.json]
 Per workload and thread count: our median and the peer's (median of all repetitions of all
 rounds), with [min, max], and ours / peer. For W3 the ratio is peer GFLOP/s / ours, so that
 below 1 always means Backprop is faster.
+
+With an FMA peak (PEAK.json as scripts/bench-compare.sh writes it, else the fma_peak_gflops that
+`benchmarks --fma-peak` put in OURS.jsonl), two more columns hold each side's distance from the
+machine's limit at the same peak: a time as a multiple of its FMA floor (the workload's
+matrix-product FLOPs at the peak of that thread count), a W3 rate as a percentage of the peak.
 """
+import argparse
 import json
 import statistics
 import sys
@@ -65,8 +71,85 @@ def fmt(v):
     return f"{v:.3f}" if v < 10 else f"{v:.1f}"
 
 
+W1_SIZES = [784, 256, 128, 10]
+
+
+def floor_flops(ours):
+    """{row key: (FLOPs, seconds per unit of the row)} of the time rows, from our records (the
+    peers' W1 records do not carry W5's FLOPs; the same figures apply to both sides)."""
+    out = {}
+    for r in ours:
+        if r["workload"] == "W1":
+            infer = r.get("infer_flops", 2 * 10000 * sum(a * b for a, b in zip(W1_SIZES, W1_SIZES[1:])))
+            out["W1 epoch (s)"] = (r["flops_per_epoch"], 1.0)
+            out["W5 10k in one batch (ms)"] = (infer, 1e-3)
+            out["W5 10k in batches of 128 (ms)"] = (infer, 1e-3)
+        elif r["workload"] == "W7":
+            out["W7 epoch 2 (s)"] = (r["flops_per_epoch"], 1.0)
+            out["W7 10k inference, batches of 1000 (ms)"] = (r["infer_flops"], 1e-3)
+    return out
+
+
+def load_peak(path, ours):
+    """({threads: GFLOP/s}, description) from PEAK.json, else from our records, else ({}, why)."""
+    if path:
+        p = json.load(open(path))
+        peaks = p.get("fma_peak_gflops") or {}
+        if not peaks:
+            return {}, f"no FMA peak ({p.get('why', 'none in ' + path)}; gemm path {p.get('gemm_path', '?')})"
+        desc = ", ".join(f"{t} thread{'s' if t != '1' else ''} {v['median']:.1f} GFLOP/s [{v['min']:.1f}, {v['max']:.1f}] n={v['n']}"
+                         for t, v in peaks.items())
+        return ({t: v["median"] for t, v in peaks.items()},
+                f"FMA peak (W4's w4_peak.c, {p.get('cflags', '?')}, for gemm path {p.get('gemm_path', '?')}; "
+                f"median of gflops_best): {desc}")
+    for r in ours:
+        if r.get("fma_peak_gflops"):
+            peaks = {t: float(v) for t, v in r["fma_peak_gflops"].items()}
+            return peaks, (f"FMA peak (passed to benchmarks, for gemm path {r.get('fma_peak_isa') or 'unstated'}): "
+                           + ", ".join(f"{t} thread{'s' if t != '1' else ''} {v:.1f} GFLOP/s" for t, v in peaks.items()))
+    return {}, "no FMA peak (run scripts/bench-compare.sh, or pass benchmarks --fma-peak)"
+
+
+def header(ours, peak_desc):
+    cpus = sorted({r["machine"].get("cpu", "?") for r in ours if "machine" in r})
+    paths = sorted({r["machine"].get("gemm_path", "?") for r in ours if "machine" in r})
+    print(f"CPU: {', '.join(cpus) or '?'}; Backprop's gemm path: {', '.join(paths) or '?'}")
+    print(peak_desc)
+    if "avx2" in paths and " avx512f" in open("/proc/cpuinfo").read():
+        print("(Backprop ran its AVX2 path on an AVX-512 CPU: the peak is the AVX2 one; peers may still run AVX-512 "
+              "kernels, so their floor columns can beat it.)")
+    if len(paths) > 1:
+        print("WARNING: our records mix gemm paths; one peak cannot match them all")
+    print()
+
+
 def main():
-    ours, peers = load(sys.argv[1]), load(sys.argv[2])
+    ap = argparse.ArgumentParser(description="Ratios Backprop / peer (see the module docstring).")
+    ap.add_argument("ours")
+    ap.add_argument("peers")
+    ap.add_argument("rss", nargs="?")
+    ap.add_argument("--peak", help="peak.json of scripts/bench-compare.sh")
+    args = ap.parse_args()
+    ours, peers = load(args.ours), load(args.peers)
+    peaks, peak_desc = load_peak(args.peak, ours)
+    header(ours, peak_desc)
+    if args.peak and peaks:
+        path = json.load(open(args.peak)).get("gemm_path")
+        other = sorted({r["machine"].get("gemm_path") for r in ours if "machine" in r} - {path})
+        if other:
+            print(f"WARNING: the peak was measured for {path} but our records ran on {', '.join(other)}\n")
+    flops = floor_flops(ours)
+
+    def vs_floor(key, t, median):
+        """'2.31×' (time / FMA floor), or '—' without a peak or FLOPs for the row."""
+        if key not in flops or t not in peaks:
+            return "—"
+        f, unit = flops[key]
+        return f"{median * unit / (f / (peaks[t] * 1e9)):.2f}×"
+
+    def of_peak(t, gflops):
+        return f"{100 * gflops / peaks[t]:.1f}%" if t in peaks else "—"
+
     rows = []
     for workload, pick in (("W1", w1), ("W2", w2), ("W7", w7), ("W8", w8)):
         mine = values(ours, workload, pick)
@@ -77,7 +160,8 @@ def main():
                     continue
                 m, p = statistics.median(vs), statistics.median(pvs)
                 rows.append((key, t, pimpl, f"{fmt(m)} [{fmt(min(vs))}, {fmt(max(vs))}] n={len(vs)}",
-                             f"{fmt(p)} [{fmt(min(pvs))}, {fmt(max(pvs))}] n={len(pvs)}", m / p))
+                             f"{fmt(p)} [{fmt(min(pvs))}, {fmt(max(pvs))}] n={len(pvs)}", m / p,
+                             vs_floor(key, t, m), vs_floor(key, t, p)))
     # W3: GFLOP/s per shape and thread count; ratio = peer / ours (time ratio).
     def w3vals(records):
         out = defaultdict(list)
@@ -93,11 +177,26 @@ def main():
             if pshape == shape and pt == t:
                 m, p = statistics.median(vs), statistics.median(pvs)
                 rows.append((f"W3 {shape} (GFLOP/s)", t, pimpl, f"{m:.1f} [{min(vs):.1f}, {max(vs):.1f}] n={len(vs)}",
-                             f"{p:.1f} [{min(pvs):.1f}, {max(pvs):.1f}] n={len(pvs)}", p / m))
-    print("| workload | threads | peer | Backprop median [min, max] | peer median [min, max] | time ratio Backprop/peer |")
-    print("|---|---|---|---|---|---|")
-    for key, t, pimpl, m, p, ratio in rows:
-        print(f"| {key} | {t} | {pimpl} | {m} | {p} | **{ratio:.2f}** |")
+                             f"{p:.1f} [{min(pvs):.1f}, {max(pvs):.1f}] n={len(pvs)}", p / m,
+                             of_peak(t, m), of_peak(t, p)))
+    print("| workload | threads | peer | Backprop median [min, max] | peer median [min, max] | time ratio Backprop/peer "
+          "| Backprop: × FMA floor (W3: % of peak) | peer: × FMA floor (W3: % of peak) |")
+    print("|---|---|---|---|---|---|---|---|")
+    for key, t, pimpl, m, p, ratio, mf, pf in rows:
+        print(f"| {key} | {t} | {pimpl} | {m} | {p} | **{ratio:.2f}** | {mf} | {pf} |")
+    if peaks:
+        if flops:
+            print("\nFMA floor = the workload's matrix-product FLOPs at the FMA peak above for that thread count ("
+                  + "; ".join(f"{k.rsplit(' (', 1)[0]}: {f / 1e9:.2f} GFLOP" for k, (f, _) in sorted(flops.items()))
+                  + "); × FMA floor = median time / floor (1.00× would keep every FMA unit busy all the time).")
+        if any(r[0].startswith("W3") for r in rows):
+            print("\nW3: % of peak = median GFLOP/s / the FMA peak above for that thread count.")
+        beyond = [r for r in rows if any(c.endswith("%") and float(c[:-1]) > 100 or c.endswith("×") and float(c[:-1]) < 1
+                                         for c in r[6:8])]
+        if beyond:
+            print(f"\nWARNING: {len(beyond)} row(s) beat the FMA peak (above 100% or below 1.00×): the peak was measured "
+                  "low (a busy machine while w4_peak ran?), or the row ran a wider code path than the peak's (a peer's AVX-512 "
+                  "kernel against the AVX2 peak of ISA=avx2).")
     checks = [r for r in ours if r["workload"] in ("W1", "W2", "W7", "W8")]
     for r in checks:
         for t, res in r["results"].items():
@@ -113,8 +212,8 @@ def main():
             else:
                 print(f"\nW2 checks, {t} thread(s): losses {res['losses']}", end="")
     print()
-    if len(sys.argv) > 3:
-        rss = dict(l.split() for l in open(sys.argv[3]) if l.strip() and not l.startswith("#"))
+    if args.rss:
+        rss = dict(l.split() for l in open(args.rss) if l.strip() and not l.startswith("#"))
         if rss:
             print("\n| peak RSS of one W1 run (1 thread) | MiB | Backprop / this |\n|---|---|---|")
             ours_kib = float(rss.get("backprop-swift", "nan"))
