@@ -16,7 +16,8 @@
 # W2_THREADS (default 1: PyTorch's 2-thread W2 spins in its thread pool for minutes when the
 # other core is busy, as on a shared machine),
 # ISA (default best: `benchmarks --isa`, the matrix multiply's code path; avx2 measures the AVX2
-# path on an AVX-512 CPU).
+# path on an AVX-512 CPU, and holds the peers to AVX2: ATEN_CPU_CAPABILITY, MKL_ENABLE_INSTRUCTIONS,
+# ONEDNN_MAX_CPU_ISA, OPENBLAS_CORETYPE=Haswell).
 # FMA floor: before the workloads the fp32 FMA peak is measured the way W4 does it, for the code
 # path the run uses (w4_peak.c built with -mavx512f -mfma for gemm path avx512, -mavx2 -mfma for
 # avx2; 3 runs per thread count of THREADS, median of gflops_best), written to $OUT/peak.json and
@@ -47,6 +48,12 @@ mkdir -p "$OUT"
 swift build -c release --product benchmarks 2>&1 | tail -1
 OURS="$ROOT/.build/release/benchmarks"
 GEMM_PATH=$("$OURS" --isa "$ISA" --gemm-path)
+# On the AVX2 path the peers are held to AVX2 as well (PyTorch's own kernels, MKL, oneDNN and
+# OpenBLAS each have a switch), so an AVX-512 machine gives an AVX2-against-AVX2 comparison.
+if [ "$GEMM_PATH" = avx2 ]; then
+  export ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 ONEDNN_MAX_CPU_ISA=AVX2
+  NOENV=(env OPENBLAS_CORETYPE=Haswell -u OPENBLAS_L2_SIZE)
+fi
 
 # The FMA peak of this machine for the run's code path, measured as W4 does
 # (../shared/bench/peers/w4_cpu_limits.py: gcc -O3 ISA -pthread w4_peak.c; the last line of its
