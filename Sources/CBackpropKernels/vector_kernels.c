@@ -1,6 +1,6 @@
-// Element loops Swift does not vectorise (see BackpropVectorKernels.h). Vector paths: SSE
-// (baseline x86-64, so every x86-64 CPU runs it) and NEON (every ARM64 CPU); the scalar loop
-// serves the tail and other CPUs. Every path performs the scalar rule's IEEE operations in the
+// Element loops Swift does not vectorise (see BackpropVectorKernels.h). Vector paths: AVX-512
+// and AVX2 where the CPU has them (chosen at run time), SSE (baseline x86-64, so every x86-64
+// CPU runs it) and NEON (every ARM64 CPU); the scalar loop serves the tail and other CPUs. Every path performs the scalar rule's IEEE operations in the
 // same order, each rounded once, so results are bit-identical element by element across paths
 // and ISAs. Contraction is disabled so no compiler fuses a multiply and an add behind our back
 // (clang honours the pragma; GCC needs -ffp-contract=off, which the C test build passes).
@@ -79,8 +79,49 @@ static long adam_vector(float *w, const float *g, float *m, float *v, long n,
     return i;
 }
 
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+// Wider vectors where the CPU has them (chosen once at run time): the same rule, lane by lane.
+#define BP_ADAM_WIDE(NAME, TARGET, V, W, SPLAT, LOAD, STORE, ADD, SUB, MUL, DIV, SQRT)             \
+TARGET static long NAME(float *w, const float *g, float *m, float *v, long n, float stepSize,      \
+                        float correction2, float omb1, float b2, float omb2, float eps) {          \
+    const V vs = SPLAT(stepSize), vc = SPLAT(correction2), v1 = SPLAT(omb1);                     \
+    const V vb2 = SPLAT(b2), v2 = SPLAT(omb2), ve = SPLAT(eps);                                   \
+    long i = 0;                                                                                   \
+    for (; i + W <= n; i += W) {                                                                  \
+        V gi = LOAD(g + i), mi = LOAD(m + i), vi = LOAD(v + i), wi = LOAD(w + i);                 \
+        mi = ADD(mi, MUL(v1, SUB(gi, mi)));                                                       \
+        vi = ADD(MUL(vi, vb2), MUL(MUL(v2, gi), gi));                                             \
+        V d = ADD(DIV(SQRT(vi), vc), ve);                                                         \
+        wi = ADD(wi, DIV(MUL(vs, mi), d));                                                        \
+        STORE(m + i, mi);                                                                         \
+        STORE(v + i, vi);                                                                         \
+        STORE(w + i, wi);                                                                         \
+    }                                                                                             \
+    return i;                                                                                     \
+}
+BP_ADAM_WIDE(adam_avx2, __attribute__((target("avx2,fma"))), __m256, 8, _mm256_set1_ps, _mm256_loadu_ps,
+             _mm256_storeu_ps, _mm256_add_ps, _mm256_sub_ps, _mm256_mul_ps, _mm256_div_ps, _mm256_sqrt_ps)
+BP_ADAM_WIDE(adam_avx512, __attribute__((target("avx512f,fma"))), __m512, 16, _mm512_set1_ps, _mm512_loadu_ps,
+             _mm512_storeu_ps, _mm512_add_ps, _mm512_sub_ps, _mm512_mul_ps, _mm512_div_ps, _mm512_sqrt_ps)
+#endif
+
+typedef long (*adam_fn)(float *, const float *, float *, float *, long, float, float, float, float, float, float);
+static adam_fn adam_impl;
+
+static adam_fn choose_adam(void) {
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f")) return adam_avx512;
+    if (__builtin_cpu_supports("avx2")) return adam_avx2;
+#endif
+    return adam_vector;
+}
+
 void bp_adam_f32(float *w, const float *g, float *m, float *v, long n,
                  float stepSize, float correction2, float omb1, float b2, float omb2, float eps) {
-    long i = adam_vector(w, g, m, v, n, stepSize, correction2, omb1, b2, omb2, eps);
+    adam_fn f = __atomic_load_n(&adam_impl, __ATOMIC_ACQUIRE);
+    if (!f) { f = choose_adam(); __atomic_store_n(&adam_impl, f, __ATOMIC_RELEASE); }
+    long i = f(w, g, m, v, n, stepSize, correction2, omb1, b2, omb2, eps);
+    i += adam_vector(w + i, g + i, m + i, v + i, n - i, stepSize, correction2, omb1, b2, omb2, eps);
     adam_scalar(w, g, m, v, i, n, stepSize, correction2, omb1, b2, omb2, eps);
 }

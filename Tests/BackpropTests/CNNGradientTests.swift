@@ -35,12 +35,12 @@ import Backprop
     }
 
     @Test func chunkedBatchesEqualImageByImage() {
-        // 40 images of 8 × 20 × 20 with a 5 × 5 kernel: the patch matrix holds 13 images at a
-        // time, so the batch runs in 4 chunks whose weight-gradient products add up.
+        // 40 images of 8 × 20 × 20 with a 5 × 5 kernel: the weight gradient sums the images in
+        // 16 bundles of 2 or 3 (each summed in order, then the bundles in order).
         let x = Variable(Self.input([40, 8, 20, 20], 1), requiresGrad: true)
         let w = Variable(Self.input([4, 8, 5, 5], 2), requiresGrad: true)
         let geo = Conv2dGeometry(input: x.shape, weight: w.shape, stride: 1, padding: 2, dilation: 1, groups: 1)
-        #expect(geo.imagesPerChunk == 13)
+        #expect(ConvolutionKernels.weightGradientBundles(batch: geo.batch) == 16)
         let g = Self.input([40, 4, 20, 20], 3)
         let y = x.conv2d(w, padding: 2)
         y.backward(g)

@@ -9,6 +9,8 @@
 //     splits that threads use (bit-identical to the whole);
 //   - bp_adam_f32: bit-exact against the scalar rule at every length and alignment;
 //   - bp_sqrt_f32 / bp_sqrt_f64: bit-exact against sqrtf / sqrt, special values included;
+//   - bp_tanh_f32: this CPU's vector path bit-exact against the scalar rule at every tail length
+//     and alignment, and within one ulp of tanh over 65,536 inputs;
 //   - bp_parallel_for: every index exactly once, for several thread counts.
 // Built and run by scripts/test-c-kernels.sh (natively, and for aarch64 under qemu-user).
 // Exit status 0 when every check passes; the first failures are printed.
@@ -230,6 +232,42 @@ static void test_adam(void) {
     printf("adam: lengths 0 ... 1001 x 4 alignments: %s\n", failures == before ? "bit-exact" : "FAILED");
 }
 
+static void test_tanh(void) {
+    long before = failures;
+    enum { N = 1 << 16 };
+    float *x = malloc(sizeof(float) * (N + 40)), *got = malloc(sizeof(float) * (N + 40)), *want = malloc(sizeof(float) * (N + 40));
+    float special[] = {0.0f, -0.0f, 1e-45f, -1e-45f, 0x1p-5f, -0x1p-5f, 0x1.fffffep-6f, 9.1f, 9.100001f, -9.2f,
+                       20.0f, INFINITY, -INFINITY, NAN, 1.17549435e-38f, 0.5f, -0.5f, 3.0f};
+    for (long i = 0; i < N; i++) {
+        double u = next_unit();   // magnitudes from 1e-8 to 16, both signs
+        x[i] = (float)(copysign(exp(-18.4 + 21.2 * fabs(u)), u));
+    }
+    for (size_t i = 0; i < sizeof special / sizeof special[0]; i++) x[i] = special[i];
+    for (long n = 0; n <= 40; n++)   // every tail length of both vector widths
+        for (long off = 0; off < 3; off++) {
+            bp_tanh_f32(x + off, got, n);
+            bp_tanh_f32_portable(x + off, want, n);
+            long bad = 0;
+            for (long i = 0; i < n; i++) bad += !same_f(got[i], want[i]);
+            CHECK(bad == 0, "tanh n=%ld offset=%ld: %ld elements differ from the scalar rule", n, off, bad);
+        }
+    bp_tanh_f32(x, got, N);
+    bp_tanh_f32_portable(x, want, N);
+    long bad = 0, far = 0;
+    for (long i = 0; i < N; i++) {
+        bad += !same_f(got[i], want[i]);
+        if (!isnan(x[i])) {   // and within one unit in the last place of tanh rounded from double
+            float exact = (float)tanh((double)x[i]);
+            far += got[i] != exact && nextafterf(got[i], INFINITY) != exact && nextafterf(got[i], -INFINITY) != exact;
+        }
+    }
+    CHECK(bad == 0, "tanh over %d inputs: %ld elements differ from the scalar rule", N, bad);
+    CHECK(far == 0, "tanh over %d inputs: %ld elements further than one ulp from tanh", N, far);
+    CHECK(isnan(got[13]) && signbit(got[1]) && got[11] == 1.0f && got[12] == -1.0f, "tanh special values");
+    free(x); free(got); free(want);
+    printf("tanh: lengths 0 ... 40 x 3 alignments and %d inputs: %s\n", N, failures == before ? "bit-exact, within one ulp" : "FAILED");
+}
+
 static void test_sqrt(void) {
     long before = failures;
     float special[] = {0.0f, -0.0f, 1.0f, 2.0f, 1e-45f, 1.17549435e-38f, 3.4e38f, INFINITY, -1.0f, NAN};
@@ -282,6 +320,7 @@ int main(void) {
     test_gemm();
     test_adam();
     test_sqrt();
+    test_tanh();
     test_parallel_for();
     printf("%ld checks, %ld failures\n", checks, failures);
     return failures == 0 ? 0 : 1;

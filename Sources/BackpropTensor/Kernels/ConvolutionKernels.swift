@@ -24,10 +24,12 @@ package struct Conv2dGeometry: Equatable {
     /// Output pixels of one image.
     package var pixels: Int { outH * outW }
 
-    /// Images per im2col chunk: the patch matrix `[patch, images · pixels]` stays under 2^20
-    /// elements, so its memory comes from the tensor pool and the chunking (hence the summation
-    /// order of the weight gradient) depends on the shapes only, never on the thread count.
-    package var imagesPerChunk: Int { Swift.max(1, Swift.min(batch, (1 << 20) / Swift.max(1, patch * pixels))) }
+    /// Offset of group `group`'s first channel of image `image` in the output tensor
+    /// (`outputs: true`, `[batch, outChannels, outH, outW]`) or in the input tensor.
+    package func channelOffset(image: Int, group: Int, outputs: Bool) -> Int {
+        outputs ? (image * outChannels + group * groupOut) * pixels
+                : (image * inChannels + group * groupIn) * height * width
+    }
 
     /// The output columns `lo..<hi` whose input column `ow · strideW + columnOffset` lies inside
     /// the input row (the others read padding).
@@ -80,28 +82,39 @@ package struct Conv2dGeometry: Equatable {
     }
 }
 
-/// Convolution as matrix products (im2col): the patches of a chunk of images are copied into
-/// the columns of a matrix `cols [patch, images · pixels]`, so that for each group
+/// Convolution as matrix products (im2col), one image at a time: the patches of an image are
+/// copied into the columns of a matrix `cols [patch, pixels]` (small enough to stay in the
+/// core's L2 cache), so that for each group `g` of image `n`
 ///
-///     forward:         Y_g  = W_g · cols                 ([groupOut, patch] · [patch, n])
-///     input gradient:  dcols = W_gᵀ · G_g, then col2im adds each column back to its pixels
-///     weight gradient: dW_g += G_g · colsᵀ              (summed over the chunks in order)
+///     forward:         Y[n, g]  = W_g · cols                 ([groupOut, patch] · [patch, pixels])
+///     input gradient:  dcols = W_gᵀ · G[n, g], then col2im adds each column back to its pixels
+///     weight gradient: dW_g += G[n, g] · colsᵀ
 ///
-/// on the packed, multi-threaded matrix multiply. Scratch matrices are tensors, so a training
+/// on the packed matrix multiply, writing straight into the NCHW tensors (an image's channels
+/// are a row-major `[channels, pixels]` matrix). Images run in parallel, each thread with its own
+/// `cols`. The weight gradient sums over images in a fixed order that depends on the batch size
+/// only: images are dealt into `weightGradientBundles` consecutive bundles, each bundle sums its
+/// images in order into its own partial gradient, and the partials are added in bundle order —
+/// so the result is the same for every thread count. Scratch matrices are tensors, so a training
 /// step reuses pooled memory instead of allocating.
 package enum ConvolutionKernels {
+    /// Bundles of the weight gradient's sum over images (see above).
+    package static func weightGradientBundles(batch: Int) -> Int { Swift.min(batch, 16) }
+
     /// `y = conv2d(x, w)` (no bias).
     package static func forward(_ x: Tensor, _ w: Tensor, _ geo: Conv2dGeometry) -> Tensor {
         var y = Tensor(uninitializedShape: geo.outputShape, dtype: x.dtype)
         func run<T: TensorScalar>(_: T.Type) {
             x.withPointer(T.self) { xp in w.withPointer(T.self) { wp in y.withMutablePointer(T.self) { yp in
-                forEachChunk(geo, T.self) { first, images, group, cols, scratch in
-                    im2col(xp, cols, geo, first: first, images: images, group: group)
-                    let n = images * geo.pixels
-                    MatrixMultiply.gemm(transA: false, transB: false, m: geo.groupOut, n: n, k: geo.patch,
-                                        a: wp + group * geo.groupOut * geo.patch, lda: geo.patch, b: cols, ldb: n,
-                                        c: scratch, ldc: n)
-                    moveChannels(scratch, yp, geo, first: first, images: images, group: group, intoImages: true)
+                forEachImage(geo.batch, geo, T.self) { images, cols in
+                    for n in images {
+                        for group in 0..<geo.groups {
+                            im2col(xp, cols, geo, image: n, group: group)
+                            MatrixMultiply.gemm(transA: false, transB: false, m: geo.groupOut, n: geo.pixels, k: geo.patch,
+                                                a: wp + group * geo.groupOut * geo.patch, lda: geo.patch, b: cols, ldb: geo.pixels,
+                                                c: yp + geo.channelOffset(image: n, group: group, outputs: true), ldc: geo.pixels)
+                        }
+                    }
                 }
             } } }
         }
@@ -112,19 +125,21 @@ package enum ConvolutionKernels {
         return y
     }
 
-    /// `∂L/∂x` for the gradient `g` of the output: col2im(Wᵀ·G).
+    /// `∂L/∂x` for the gradient `g` of the output: col2im(Wᵀ·G), image by image.
     package static func inputGradient(_ g: Tensor, _ w: Tensor, _ geo: Conv2dGeometry) -> Tensor {
         var dx = Tensor.zeros(geo.inputShape, dtype: g.dtype)
         func run<T: TensorScalar>(_: T.Type) {
             g.withPointer(T.self) { gp in w.withPointer(T.self) { wp in dx.withMutablePointer(T.self) { dxp in
-                forEachChunk(geo, T.self) { first, images, group, cols, scratch in
-                    moveChannels(scratch, UnsafeMutablePointer(mutating: gp), geo, first: first, images: images,
-                                 group: group, intoImages: false)
-                    let n = images * geo.pixels
-                    MatrixMultiply.gemm(transA: true, transB: false, m: geo.patch, n: n, k: geo.groupOut,
-                                        a: wp + group * geo.groupOut * geo.patch, lda: geo.patch, b: scratch, ldb: n,
-                                        c: cols, ldc: n)
-                    col2im(cols, dxp, geo, first: first, images: images, group: group)
+                forEachImage(geo.batch, geo, T.self) { images, cols in
+                    for n in images {
+                        for group in 0..<geo.groups {
+                            MatrixMultiply.gemm(transA: true, transB: false, m: geo.patch, n: geo.pixels, k: geo.groupOut,
+                                                a: wp + group * geo.groupOut * geo.patch, lda: geo.patch,
+                                                b: gp + geo.channelOffset(image: n, group: group, outputs: true), ldb: geo.pixels,
+                                                c: cols, ldc: geo.pixels)
+                            col2im(cols, dxp, geo, image: n, group: group)
+                        }
+                    }
                 }
             } } }
         }
@@ -135,19 +150,34 @@ package enum ConvolutionKernels {
         return dx
     }
 
-    /// `∂L/∂w` for input `x` and output gradient `g`: Σ over chunks of G·colsᵀ.
+    /// `∂L/∂w` for input `x` and output gradient `g`: Σ over images of G[n]·cols(n)ᵀ, summed in
+    /// bundles (see the type's documentation).
     package static func weightGradient(_ x: Tensor, _ g: Tensor, _ geo: Conv2dGeometry) -> Tensor {
-        var dw = Tensor.zeros(geo.weightShape, dtype: x.dtype)
+        let bundles = weightGradientBundles(batch: geo.batch), size = geo.outChannels * geo.patch
+        var partials = Tensor(uninitializedShape: [bundles, size], dtype: x.dtype)
+        var dw = Tensor(uninitializedShape: geo.weightShape, dtype: x.dtype)
         func run<T: TensorScalar>(_: T.Type) {
-            x.withPointer(T.self) { xp in g.withPointer(T.self) { gp in dw.withMutablePointer(T.self) { dwp in
-                forEachChunk(geo, T.self) { first, images, group, cols, scratch in
-                    im2col(xp, cols, geo, first: first, images: images, group: group)
-                    moveChannels(scratch, UnsafeMutablePointer(mutating: gp), geo, first: first, images: images,
-                                 group: group, intoImages: false)
-                    let n = images * geo.pixels
-                    MatrixMultiply.gemm(transA: false, transB: true, m: geo.groupOut, n: geo.patch, k: n,
-                                        a: scratch, lda: n, b: cols, ldb: n, beta: first == 0 ? 0 : 1,
-                                        c: dwp + group * geo.groupOut * geo.patch, ldc: geo.patch)
+            x.withPointer(T.self) { xp in g.withPointer(T.self) { gp in partials.withMutablePointer(T.self) { pp in
+                forEachImage(bundles, geo, T.self) { bundleRange, cols in
+                    for bundle in bundleRange {
+                        let partial = pp + bundle * size
+                        for (index, n) in chunk(geo.batch, part: bundle, of: bundles).enumerated() {
+                            for group in 0..<geo.groups {
+                                im2col(xp, cols, geo, image: n, group: group)
+                                MatrixMultiply.gemm(transA: false, transB: true, m: geo.groupOut, n: geo.patch, k: geo.pixels,
+                                                    a: gp + geo.channelOffset(image: n, group: group, outputs: true), lda: geo.pixels,
+                                                    b: cols, ldb: geo.pixels, beta: index == 0 ? 0 : 1,
+                                                    c: partial + group * geo.groupOut * geo.patch, ldc: geo.patch)
+                            }
+                        }
+                    }
+                }
+                dw.withMutablePointer(T.self) { dwp in
+                    dwp.update(from: pp, count: size)
+                    for bundle in 1..<bundles {
+                        let partial = pp + bundle * size
+                        for i in 0..<size { dwp[i] += partial[i] }
+                    }
                 }
             } } }
         }
@@ -158,34 +188,29 @@ package enum ConvolutionKernels {
         return dw
     }
 
-    /// Calls `body(firstImage, images, group, cols, scratch)` for each chunk of images and each
-    /// group, with scratch matrices `cols [patch, images · pixels]` and `[groupOut, images · pixels]`.
-    private static func forEachChunk<T: TensorScalar>(
-        _ geo: Conv2dGeometry, _: T.Type,
-        _ body: (Int, Int, Int, UnsafeMutablePointer<T>, UnsafeMutablePointer<T>) -> Void
+    /// Calls `body(items, cols)` for contiguous ranges of `0..<count` in parallel, each call with
+    /// its own scratch `cols [patch, pixels]`.
+    private static func forEachImage<T: TensorScalar>(
+        _ count: Int, _ geo: Conv2dGeometry, _: T.Type, _ body: (Range<Int>, UnsafeMutablePointer<T>) -> Void
     ) {
-        let chunk = geo.imagesPerChunk
-        var cols = Tensor(uninitializedShape: [geo.patch * chunk * geo.pixels], dtype: T.dtype)
-        var scratch = Tensor(uninitializedShape: [geo.groupOut * chunk * geo.pixels], dtype: T.dtype)
-        cols.withMutablePointer(T.self) { cp in scratch.withMutablePointer(T.self) { sp in
-            for first in stride(from: 0, to: geo.batch, by: chunk) {
-                for group in 0..<geo.groups { body(first, Swift.min(chunk, geo.batch - first), group, cp, sp) }
-            }
-        } }
+        let parts = Swift.min(count, Threading.threadCount * 4)
+        let cost = geo.patch * geo.pixels * Swift.max(1, geo.groupOut) * geo.groups * (count / Swift.max(1, parts))
+        parallelFor(parts, costPerItem: cost) { part in
+            var cols = Tensor(uninitializedShape: [geo.patch * geo.pixels], dtype: T.dtype)
+            cols.withMutablePointer(T.self) { body(chunk(count, part: part, of: parts), $0) }
+        }
     }
 
-    /// Row `(c, i, j)` of `cols`, column `image · pixels + oh · outW + ow` holds
-    /// `x[first + image, group · groupIn + c, oh·sH - padTop + i·dH, ow·sW - padLeft + j·dW]` (0 outside).
+    /// Row `(c, i, j)` of `cols`, column `oh · outW + ow` holds
+    /// `x[image, group · groupIn + c, oh·sH - padTop + i·dH, ow·sW - padLeft + j·dW]` (0 outside).
     private static func im2col<T: TensorScalar>(
-        _ x: UnsafePointer<T>, _ cols: UnsafeMutablePointer<T>, _ geo: Conv2dGeometry, first: Int, images: Int, group: Int
+        _ x: UnsafePointer<T>, _ cols: UnsafeMutablePointer<T>, _ geo: Conv2dGeometry, image: Int, group: Int
     ) {
-        let n = images * geo.pixels, plane = geo.height * geo.width
-        let rows = geo.patch, rowsPerChannel = geo.kernelH * geo.kernelW
-        parallelFor(rows * images, costPerItem: geo.pixels) { item in
-            let row = item / images, image = item % images
+        let plane = geo.height * geo.width, rowsPerChannel = geo.kernelH * geo.kernelW
+        for row in 0..<geo.patch {
             let c = row / rowsPerChannel, i = (row % rowsPerChannel) / geo.kernelW, j = row % geo.kernelW
-            let source = x + ((first + image) * geo.inChannels + group * geo.groupIn + c) * plane
-            let out = cols + row * n + image * geo.pixels
+            let source = x + (image * geo.inChannels + group * geo.groupIn + c) * plane
+            let out = cols + row * geo.pixels
             let rowOffset = i * geo.dilationH - geo.padTop, columnOffset = j * geo.dilationW - geo.padLeft
             let (lo, hi) = geo.validColumns(columnOffset)
             for oh in 0..<geo.outH {
@@ -197,30 +222,28 @@ package enum ConvolutionKernels {
                 }
                 // Columns lo..<hi read inside the input row; the rest are padding.
                 let inputLine = source + ih * geo.width + columnOffset
-                line.update(repeating: 0, count: lo)
+                for ow in 0..<lo { line[ow] = 0 }
                 if geo.strideW == 1 {
-                    (line + lo).update(from: inputLine + lo, count: hi - lo)
+                    for ow in lo..<hi { line[ow] = inputLine[ow] }
                 } else {
                     for ow in lo..<hi { line[ow] = inputLine[ow * geo.strideW] }
                 }
-                (line + hi).update(repeating: 0, count: geo.outW - hi)
+                for ow in hi..<geo.outW { line[ow] = 0 }
             }
         }
     }
 
-    /// The adjoint of `im2col`: adds each entry of `cols` into the input pixel it was copied
-    /// from. One task per (image, channel), so no two tasks write the same element.
+    /// The adjoint of `im2col`: adds each entry of `cols` into the input pixel of image `image`
+    /// it was copied from.
     private static func col2im<T: TensorScalar>(
-        _ cols: UnsafePointer<T>, _ dx: UnsafeMutablePointer<T>, _ geo: Conv2dGeometry, first: Int, images: Int, group: Int
+        _ cols: UnsafePointer<T>, _ dx: UnsafeMutablePointer<T>, _ geo: Conv2dGeometry, image: Int, group: Int
     ) {
-        let n = images * geo.pixels, plane = geo.height * geo.width
-        let rowsPerChannel = geo.kernelH * geo.kernelW
-        parallelFor(geo.groupIn * images, costPerItem: rowsPerChannel * geo.pixels) { item in
-            let c = item / images, image = item % images
-            let target = dx + ((first + image) * geo.inChannels + group * geo.groupIn + c) * plane
+        let plane = geo.height * geo.width, rowsPerChannel = geo.kernelH * geo.kernelW
+        for c in 0..<geo.groupIn {
+            let target = dx + (image * geo.inChannels + group * geo.groupIn + c) * plane
             for k in 0..<rowsPerChannel {
                 let i = k / geo.kernelW, j = k % geo.kernelW
-                let source = cols + (c * rowsPerChannel + k) * n + image * geo.pixels
+                let source = cols + (c * rowsPerChannel + k) * geo.pixels
                 let rowOffset = i * geo.dilationH - geo.padTop, columnOffset = j * geo.dilationW - geo.padLeft
                 let (lo, hi) = geo.validColumns(columnOffset)
                 for oh in 0..<geo.outH where lo < hi {
@@ -233,25 +256,6 @@ package enum ConvolutionKernels {
                         for ow in lo..<hi { inputLine[ow * geo.strideW] += line[ow] }
                     }
                 }
-            }
-        }
-    }
-
-    /// Copies between the channel-major scratch `[groupOut, images · pixels]` and the group's
-    /// channels of an NCHW tensor `[batch, outChannels, pixels]`, in either direction.
-    private static func moveChannels<T: TensorScalar>(
-        _ scratch: UnsafeMutablePointer<T>, _ tensor: UnsafeMutablePointer<T>, _ geo: Conv2dGeometry,
-        first: Int, images: Int, group: Int, intoImages: Bool
-    ) {
-        let n = images * geo.pixels, pixels = geo.pixels
-        parallelFor(geo.groupOut * images, costPerItem: pixels) { item in
-            let o = item / images, image = item % images
-            let planeStart = tensor + ((first + image) * geo.outChannels + group * geo.groupOut + o) * pixels
-            let scratchStart = scratch + o * n + image * pixels
-            if intoImages {
-                planeStart.update(from: scratchStart, count: pixels)
-            } else {
-                scratchStart.update(from: planeStart, count: pixels)
             }
         }
     }

@@ -1,3 +1,5 @@
+import CBackpropKernels
+
 /// Element functions written without libm calls, so that loops over them vectorise.
 
 /// `tanh` of a `Float`, evaluated in `Double` and rounded once: correctly rounded for all but
@@ -49,18 +51,13 @@ func tanhFloat4(_ x: SIMD4<Float>) -> SIMD4<Float> {
 }
 
 enum FastMathKernels {
-    /// `out[i] = tanh(x[i])` for `Float`, four at a time, split over threads when large.
+    /// `out[i] = tanh(x[i])` for `Float`: `bp_tanh_f32` (vector_tanh.c), the same operations as
+    /// ``tanhFloat4(_:)`` on AVX-512 or AVX2 vectors of doubles, split over threads when large.
     static func tanh(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count: Int) {
         let parts = count >= 1 << 14 ? Threading.threadCount : 1
         parallelFor(parts, costPerItem: 1 << 16) { part in
             let range = chunk(count, part: part, of: parts)
-            var i = range.lowerBound
-            while i + 4 <= range.upperBound {
-                let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD4<Float>.self)
-                UnsafeMutableRawPointer(out + i).storeBytes(of: tanhFloat4(v), as: SIMD4<Float>.self)
-                i += 4
-            }
-            while i < range.upperBound { out[i] = tanhFloat(x[i]); i += 1 }
+            bp_tanh_f32(x + range.lowerBound, out + range.lowerBound, range.count)
         }
     }
 }

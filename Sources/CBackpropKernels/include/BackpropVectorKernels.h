@@ -5,9 +5,9 @@
 extern "C" {
 #endif
 
-/// One Adam step (PyTorch's update, no weight decay, no AMSGrad) over n floats, with SSE
-/// vectors (baseline x86-64) or NEON (ARM64) and the same operations in the same order as the
-/// scalar rule, so every path gives bit-identical results:
+/// One Adam step (PyTorch's update, no weight decay, no AMSGrad) over n floats, with AVX-512,
+/// AVX2 or SSE vectors (x86-64, the widest the CPU has) or NEON (ARM64) and the same operations
+/// in the same order as the scalar rule, so every path gives bit-identical results:
 ///   m = m + omb1 * (g - m);  v = v * b2 + (omb2 * g) * g;
 ///   w = w + (stepSize * m) / (sqrt(v) / correction2 + eps)
 /// Swift cannot emit a vector square root without this (its Float.squareRoot is per lane).
