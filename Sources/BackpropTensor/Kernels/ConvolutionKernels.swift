@@ -207,11 +207,19 @@ package enum ConvolutionKernels {
         _ x: UnsafePointer<T>, _ cols: UnsafeMutablePointer<T>, _ geo: Conv2dGeometry, image: Int, group: Int
     ) {
         let plane = geo.height * geo.width, rowsPerChannel = geo.kernelH * geo.kernelW
+        // Stride 1 with rows as wide as the input's ("same" padding): a row of cols is the input
+        // plane shifted by (rowOffset, columnOffset), so it is one contiguous copy, after which
+        // the few columns that wrapped around to the neighbouring input row are zeroed.
+        let shifted = geo.strideH == 1 && geo.strideW == 1 && geo.outW == geo.width
         for row in 0..<geo.patch {
             let c = row / rowsPerChannel, i = (row % rowsPerChannel) / geo.kernelW, j = row % geo.kernelW
             let source = x + (image * geo.inChannels + group * geo.groupIn + c) * plane
             let out = cols + row * geo.pixels
             let rowOffset = i * geo.dilationH - geo.padTop, columnOffset = j * geo.dilationW - geo.padLeft
+            if shifted && abs(columnOffset) < geo.width {
+                copyShifted(source, out, geo, rowOffset: rowOffset, columnOffset: columnOffset)
+                continue
+            }
             let (lo, hi) = geo.validColumns(columnOffset)
             for oh in 0..<geo.outH {
                 let ih = oh * geo.strideH + rowOffset
@@ -230,6 +238,33 @@ package enum ConvolutionKernels {
                 }
                 for ow in hi..<geo.outW { line[ow] = 0 }
             }
+        }
+    }
+
+    /// One row of `cols` for a stride-1 convolution whose output rows are as wide as the input
+    /// rows: `out[oh, ow] = source[oh + rowOffset, ow + columnOffset]`, 0 outside the input.
+    @inline(__always)
+    private static func copyShifted<T: TensorScalar>(
+        _ source: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>, _ geo: Conv2dGeometry, rowOffset: Int, columnOffset: Int
+    ) {
+        let width = geo.width, plane = geo.height * width
+        let first = Swift.min(geo.outH, Swift.max(0, -rowOffset))          // output rows first ..< last read the input
+        let last = Swift.max(first, Swift.min(geo.outH, geo.height - rowOffset))
+        out.update(repeating: 0, count: first * width)
+        (out + last * width).update(repeating: 0, count: (geo.outH - last) * width)
+        if first == last { return }
+        // The block of input elements from (first + rowOffset, columnOffset) on, clipped to the plane.
+        var start = (first + rowOffset) * width + columnOffset, end = start + (last - first) * width
+        var to = out + first * width
+        if start < 0 { to += -start; start = 0 }
+        end = Swift.min(end, plane)
+        if start < end { to.update(from: source + start, count: end - start) }
+        // Columns whose input column falls outside the row (they read, or missed, a neighbour row).
+        let zeroLo = Swift.max(0, -columnOffset), zeroHi = Swift.min(width, width - columnOffset)
+        for oh in first..<last {
+            let line = out + oh * width
+            for ow in 0..<zeroLo { line[ow] = 0 }
+            for ow in zeroHi..<width { line[ow] = 0 }
         }
     }
 
