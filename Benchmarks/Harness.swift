@@ -82,7 +82,7 @@ func machineInfo() -> [String: Any] {
     var load = [Double](repeating: 0, count: 3)
     _ = getloadavg(&load, 3)
     let env = ProcessInfo.processInfo.environment
-    return ["cpu": cpu, "gemm_path": gemmPath, "nproc": Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), "loadavg_at_start": load,
+    return ["cpu": cpu, "gemm_path": gemmPath, "flush_denormals": bp_flush_denormal() == 1, "nproc": Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), "loadavg_at_start": load,
             "platform": "Linux", "swift_build": "release",
             "env": ["OPENBLAS_CORETYPE": env["OPENBLAS_CORETYPE"] as Any? ?? NSNull(),
                     "OPENBLAS_L2_SIZE": env["OPENBLAS_L2_SIZE"] as Any? ?? NSNull()]]

@@ -3,6 +3,7 @@
 //   swift run -c release benchmarks [W1 W2 W3 W5 W6 W7 W8 ...] [--threads 1,2] [--runs N] [--repeats N]
 //                                   [--w3-max SIZE] [--json FILE] [--mnist DIR] [--w6-epochs N]
 //                                   [--names FILE] [--w8-steps N] [--isa best|avx512|avx2|neon|portable]
+//                                   [--flush-denormals] [--w7-steps N]
 //                                   [--fma-peak 1:GFLOPS,2:GFLOPS [--fma-peak-isa PATH]] [--gemm-path]
 //
 // --isa runs the matrix multiply on the named code path (one the CPU supports), so an AVX-512
@@ -54,6 +55,7 @@ while let a = arguments.next() {
     case "--names": namesFile = value()
     case "--w8-steps": w8Steps = Int(value())!
     case "--w7-steps": w7Steps = Int(value())!
+    case "--flush-denormals": _ = setFlushDenormal(true)   // PyTorch's torch.set_flush_denormal(True); off by default, as there
     case "--isa":
         let names = ["best": BP_GEMM_ISA_BEST, "portable": BP_GEMM_ISA_PORTABLE, "avx2": BP_GEMM_ISA_AVX2,
                      "avx512": BP_GEMM_ISA_AVX512, "neon": BP_GEMM_ISA_NEON]
@@ -66,7 +68,7 @@ while let a = arguments.next() {
     case "--fma-peak-isa": fmaPeakISA = value()
     case "--gemm-path": printGemmPath = true
     case "-h", "--help":
-        print("usage: benchmarks [W1 W2 W3 W5 W6 W7 W8 ...] [--threads 1,2] [--runs N] [--repeats N] [--w3-max SIZE] [--json FILE] [--mnist DIR] [--w6-epochs N] [--names FILE] [--w8-steps N] [--isa best|avx512|avx2|neon|portable] [--fma-peak 1:GFLOPS,2:GFLOPS [--fma-peak-isa PATH]] [--gemm-path]")
+        print("usage: benchmarks [W1 W2 W3 W5 W6 W7 W7S W8 ...] [--flush-denormals] [--w7-steps N] [--threads 1,2] [--runs N] [--repeats N] [--w3-max SIZE] [--json FILE] [--mnist DIR] [--w6-epochs N] [--names FILE] [--w8-steps N] [--isa best|avx512|avx2|neon|portable] [--fma-peak 1:GFLOPS,2:GFLOPS [--fma-peak-isa PATH]] [--gemm-path]")
         exit(0)
     default:
         guard ["W1", "W2", "W3", "W5", "W6", "W7", "W7S", "W8"].contains(a.uppercased()) else { fatalError("benchmarks: unknown argument \(a)") }

@@ -21,6 +21,36 @@
 #define BP_PAUSE() ((void)0)
 #endif
 
+// Flush-to-zero of subnormal floats (bp_set_flush_denormal): the mode every thread of the pool
+// should run in; each worker applies it to its own control register before serving a job.
+static atomic_int flush_denormal_mode;
+
+/// Sets this thread's flush-to-zero and denormals-are-zero bits (x86: MXCSR FTZ and DAZ;
+/// ARM64: FPCR.FZ). Returns 1 where the CPU has them, else 0.
+static int apply_flush_denormal(int on) {
+#if defined(__x86_64__) || defined(__i386__)
+    unsigned csr = _mm_getcsr();
+    _mm_setcsr(on ? (csr | 0x8040u) : (csr & ~0x8040u));
+    return 1;
+#elif defined(__aarch64__)
+    unsigned long fpcr;
+    __asm__ volatile("mrs %0, fpcr" : "=r"(fpcr));
+    fpcr = on ? (fpcr | (1ul << 24)) : (fpcr & ~(1ul << 24));
+    __asm__ volatile("msr fpcr, %0" : : "r"(fpcr));
+    return 1;
+#else
+    (void)on;
+    return 0;
+#endif
+}
+
+int bp_set_flush_denormal(int on) {
+    atomic_store(&flush_denormal_mode, on ? 1 : 0);
+    return apply_flush_denormal(on);
+}
+
+int bp_flush_denormal(void) { return atomic_load(&flush_denormal_mode); }
+
 #define BP_MAX_WORKERS 63
 // Polls of `generation` a worker makes after a job before it goes to sleep: the first
 // BP_PAUSE_POLLS with a pause instruction between them (a few µs), the rest with sched_yield,
@@ -61,6 +91,7 @@ static void serve(long g) {
 static void *worker_main(void *unused) {
     (void)unused;
     long served = 0;
+    int flushing = 0;
     for (;;) {
         long g = 0;
         int found = 0;
@@ -81,6 +112,8 @@ static void *worker_main(void *unused) {
             pthread_mutex_unlock(&pool.lock);
         }
         served = g;
+        int want = atomic_load_explicit(&flush_denormal_mode, memory_order_relaxed);
+        if (want != flushing) { apply_flush_denormal(want); flushing = want; }
         serve(g);
     }
     return NULL;

@@ -13,6 +13,14 @@ extern "C" {
 /// `body`) run all their indices on the calling thread.
 void bp_parallel_for(long count, long threads, void (*body)(void *context, long i), void *context);
 
+/// Flush-to-zero mode for subnormal floats, as PyTorch's `torch.set_flush_denormal`: sets the
+/// calling thread's control register (x86: MXCSR FTZ and DAZ; ARM64: FPCR.FZ) and makes every
+/// worker of the pool apply the same before its next job. Returns 1 where the CPU supports it.
+int bp_set_flush_denormal(int on);
+
+/// The mode last set with `bp_set_flush_denormal` (0 by default).
+int bp_flush_denormal(void);
+
 #ifdef __cplusplus
 }
 #endif
