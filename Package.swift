@@ -80,7 +80,7 @@ let package = Package(
         .executableTarget(name: "CharModel", dependencies: ["CharModelCore"], path: "Examples/CharModel"),
 
         // MARK: - Unit test bundles
-        .testTarget(name: "BackpropTests", dependencies: ["Backprop"], exclude: ["cnn_reference.py"]),
+        .testTarget(name: "BackpropTests", dependencies: ["Backprop"], exclude: ["cnn_reference.py", "w7_trajectory_reference.py"]),
         .testTarget(name: "ExampleTests", dependencies: ["MLPClassifierCore", "ExplorerCore", "CharModelCore"]),
     ],
     swiftLanguageModes: [.v6]
