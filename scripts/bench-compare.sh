@@ -52,7 +52,7 @@ GEMM_PATH=$("$OURS" --isa "$ISA" --gemm-path)
 # OpenBLAS each have a switch), so an AVX-512 machine gives an AVX2-against-AVX2 comparison.
 if [ "$GEMM_PATH" = avx2 ]; then
   export ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 ONEDNN_MAX_CPU_ISA=AVX2
-  NOENV=(env OPENBLAS_CORETYPE=Haswell -u OPENBLAS_L2_SIZE)
+  NOENV=(env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE=Haswell)
 fi
 
 # The FMA peak of this machine for the run's code path, measured as W4 does
