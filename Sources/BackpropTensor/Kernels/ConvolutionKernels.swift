@@ -268,18 +268,52 @@ package enum ConvolutionKernels {
         }
     }
 
+    /// The adjoint of `copyShifted`: `target[oh + rowOffset, ow + columnOffset] += source[oh, ow]`
+    /// inside the input. The entries of `source` whose column falls outside the input row are set
+    /// to zero first (`source` is scratch), so that the rows can be added as one contiguous run:
+    /// those entries then add +0 to a neighbouring row's element, which changes nothing (the
+    /// gradient starts at +0, and a sum that starts at +0 is never -0).
+    @inline(__always)
+    private static func addShifted<T: TensorScalar>(
+        _ source: UnsafeMutablePointer<T>, _ target: UnsafeMutablePointer<T>, _ geo: Conv2dGeometry,
+        rowOffset: Int, columnOffset: Int
+    ) {
+        let width = geo.width, plane = geo.height * width
+        let first = Swift.min(geo.outH, Swift.max(0, -rowOffset))
+        let last = Swift.max(first, Swift.min(geo.outH, geo.height - rowOffset))
+        if first == last { return }
+        let zeroLo = Swift.max(0, -columnOffset), zeroHi = Swift.min(width, width - columnOffset)
+        for oh in first..<last {
+            let line = source + oh * width
+            for ow in 0..<zeroLo { line[ow] = 0 }
+            for ow in zeroHi..<width { line[ow] = 0 }
+        }
+        var start = (first + rowOffset) * width + columnOffset, end = start + (last - first) * width
+        var from = source + first * width
+        if start < 0 { from += -start; start = 0 }
+        end = Swift.min(end, plane)
+        if start >= end { return }
+        let to = target + start
+        for t in 0..<(end - start) { to[t] += from[t] }
+    }
+
     /// The adjoint of `im2col`: adds each entry of `cols` into the input pixel of image `image`
     /// it was copied from.
     private static func col2im<T: TensorScalar>(
         _ cols: UnsafePointer<T>, _ dx: UnsafeMutablePointer<T>, _ geo: Conv2dGeometry, image: Int, group: Int
     ) {
         let plane = geo.height * geo.width, rowsPerChannel = geo.kernelH * geo.kernelW
+        let shifted = geo.strideH == 1 && geo.strideW == 1 && geo.outW == geo.width
         for c in 0..<geo.groupIn {
             let target = dx + (image * geo.inChannels + group * geo.groupIn + c) * plane
             for k in 0..<rowsPerChannel {
                 let i = k / geo.kernelW, j = k % geo.kernelW
                 let source = cols + (c * rowsPerChannel + k) * geo.pixels
                 let rowOffset = i * geo.dilationH - geo.padTop, columnOffset = j * geo.dilationW - geo.padLeft
+                if shifted && abs(columnOffset) < geo.width {
+                    addShifted(UnsafeMutablePointer(mutating: source), target, geo, rowOffset: rowOffset, columnOffset: columnOffset)
+                    continue
+                }
                 let (lo, hi) = geo.validColumns(columnOffset)
                 for oh in 0..<geo.outH where lo < hi {
                     let ih = oh * geo.strideH + rowOffset
