@@ -260,11 +260,22 @@ package enum ConvolutionKernels {
         end = Swift.min(end, plane)
         if start < end { to.update(from: source + start, count: end - start) }
         // Columns whose input column falls outside the row (they read, or missed, a neighbour row).
-        let zeroLo = Swift.max(0, -columnOffset), zeroHi = Swift.min(width, width - columnOffset)
-        for oh in first..<last {
-            let line = out + oh * width
-            for ow in 0..<zeroLo { line[ow] = 0 }
-            for ow in zeroHi..<width { line[ow] = 0 }
+        zeroColumns(out, geo, rows: first..<last, columnOffset: columnOffset)
+    }
+
+    /// Zeroes, in rows `rows` of a `[outH, width]` plane, the columns whose input column
+    /// `ow + columnOffset` lies outside the row: |columnOffset| columns at one edge. Column by
+    /// column down the rows, so that no call to `memset` is made for one or two elements a row.
+    @inline(__always)
+    private static func zeroColumns<T: TensorScalar>(
+        _ plane: UnsafeMutablePointer<T>, _ geo: Conv2dGeometry, rows: Range<Int>, columnOffset: Int
+    ) {
+        let width = geo.width
+        let columns = columnOffset < 0 ? 0..<Swift.min(width, -columnOffset)
+                                       : Swift.max(0, width - columnOffset)..<width
+        for ow in columns {
+            var p = plane + rows.lowerBound * width + ow
+            for _ in rows { p.pointee = 0; p += width }
         }
     }
 
@@ -282,12 +293,7 @@ package enum ConvolutionKernels {
         let first = Swift.min(geo.outH, Swift.max(0, -rowOffset))
         let last = Swift.max(first, Swift.min(geo.outH, geo.height - rowOffset))
         if first == last { return }
-        let zeroLo = Swift.max(0, -columnOffset), zeroHi = Swift.min(width, width - columnOffset)
-        for oh in first..<last {
-            let line = source + oh * width
-            for ow in 0..<zeroLo { line[ow] = 0 }
-            for ow in zeroHi..<width { line[ow] = 0 }
-        }
+        zeroColumns(source, geo, rows: first..<last, columnOffset: columnOffset)
         var start = (first + rowOffset) * width + columnOffset, end = start + (last - first) * width
         var from = source + first * width
         if start < 0 { from += -start; start = 0 }
