@@ -24,6 +24,30 @@ import Backprop
         #expect(Tensor(3.5).shape == [])
     }
 
+    /// An operand that varies along one axis only (a per-channel bias) takes its own loop; it must
+    /// give what broadcasting element by element gives, for every position of that axis.
+    @Test(arguments: [[1, 3, 1, 1], [3, 1, 1], [1, 1, 4, 1], [4, 1], [2, 1, 1, 1], [1, 1, 1, 5]])
+    func singleAxisOperandBroadcastsAsEveryOther(bShape: [Int]) {
+        var g = SplitMix64(seed: 21)
+        let a = Tensor.normal([2, 3, 4, 5], generator: &g), b = Tensor.normal(bShape, generator: &g)
+        let aligned = Array(repeating: 1, count: 4 - bShape.count) + bShape
+        let bValues = b.scalars(as: Double.self)
+        // b's flat offset of output position `index` (its size-1 axes broadcast).
+        func bOffset(_ index: [Int]) -> Int {
+            var offset = 0
+            for k in 0..<4 { offset = offset * aligned[k] + (aligned[k] == 1 ? 0 : index[k]) }
+            return offset
+        }
+        for (result, f) in [(a + b, { (x: Double, y: Double) in x + y }), (a * b, { $0 * $1 }), (a - b, { $0 - $1 })] {
+            #expect(result.shape == [2, 3, 4, 5])
+            for n in 0..<2 { for c in 0..<3 { for h in 0..<4 { for w in 0..<5 {
+                let index = [n, c, h, w]
+                let expected = Float(f(a[n, c, h, w], bValues[bOffset(index)]))
+                #expect(Float(result[n, c, h, w]) == expected, "\(bShape) at \(index)")
+            } } } }
+        }
+    }
+
     @Test func copyOnWrite() {
         let a = Tensor([1, 2, 3] as [Float])
         var b = a

@@ -19,6 +19,24 @@
         }
     }
 
+    /// `out[(o · channels + c) · inner + i] = f(a[same], b[c])`: `b` varies along one axis of the
+    /// output only, as a per-channel bias `[1, C, 1, 1]` added to `[N, C, H, W]`. Split over
+    /// threads by planes when large.
+    @inlinable
+    package static func zipChannels<T: TensorScalar, F: BinaryFunction>(
+        _ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>,
+        outer: Int, channels: Int, inner: Int, _ f: F
+    ) {
+        let planes = outer * channels
+        let parts = planes * inner >= 1 << 15 ? Swift.min(Threading.threadCount, planes) : 1
+        parallelFor(parts, costPerItem: 1 << 16) { part in
+            for plane in chunk(planes, part: part, of: parts) {
+                let bv = b[plane % channels], pa = a + plane * inner, po = out + plane * inner
+                for i in 0..<inner { po[i] = f(pa[i], bv) }
+            }
+        }
+    }
+
     /// How the operands of ``zip(_:_:_:count:row:_:_:)`` line up with the output.
     @usableFromInline package enum Pattern { case same, scalarLeft, scalarRight, rowRight }
 

@@ -32,6 +32,19 @@ extension Tensor {
         if other.rank < rank && shape.suffix(other.rank).elementsEqual(other.shape) {
             return combiningContiguous(other, f, shape: shape, pattern: .rowRight)
         }
+        if let (outer, channels, inner) = channelBroadcast(of: other.shape) {
+            var out = Tensor(uninitializedShape: shape, dtype: dtype)
+            func run<T: TensorScalar>(_: T.Type) {
+                withPointer(T.self) { a in other.withPointer(T.self) { b in out.withMutablePointer(T.self) { o in
+                    ElementwiseKernels.zipChannels(a, b, o, outer: outer, channels: channels, inner: inner, f)
+                } } }
+            }
+            switch dtype {
+            case .float32: run(Float.self)
+            case .float64: run(Double.self)
+            }
+            return out
+        }
         let outShape = Shape.broadcast(shape, other.shape, operation: operation)
         var out = Tensor(uninitializedShape: outShape, dtype: dtype)
         let aStrides = Shape.broadcastStrides(shape, to: outShape)
@@ -46,6 +59,22 @@ extension Tensor {
         case .float64: run(Double.self)
         }
         return out
+    }
+
+    /// When `other` (aligned to the right) has one axis of this tensor's size there and 1 on every
+    /// other axis — a per-channel bias `[1, C, 1, 1]` against `[N, C, H, W]` — the sizes before,
+    /// along and after that axis; otherwise nil.
+    @inlinable package func channelBroadcast(of other: [Int]) -> (outer: Int, channels: Int, inner: Int)? {
+        guard other.count <= rank else { return nil }
+        let offset = rank - other.count
+        var axis: Int? = nil
+        for (k, size) in other.enumerated() where size != 1 {
+            guard axis == nil, size == shape[offset + k] else { return nil }
+            axis = offset + k
+        }
+        guard let axis else { return nil }
+        let outer = shape[..<axis].reduce(1, *), inner = shape[(axis + 1)...].reduce(1, *)
+        return (outer, shape[axis], inner)
     }
 
     @inlinable package func combiningContiguous<F: BinaryFunction>(_ other: Tensor, _ f: F, shape outShape: [Int],
