@@ -247,20 +247,28 @@ package enum ConvolutionKernels {
     private static func copyShifted<T: TensorScalar>(
         _ source: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>, _ geo: Conv2dGeometry, rowOffset: Int, columnOffset: Int
     ) {
-        let width = geo.width, plane = geo.height * width
-        let first = Swift.min(geo.outH, Swift.max(0, -rowOffset))          // output rows first ..< last read the input
-        let last = Swift.max(first, Swift.min(geo.outH, geo.height - rowOffset))
-        out.update(repeating: 0, count: first * width)
-        (out + last * width).update(repeating: 0, count: (geo.outH - last) * width)
-        if first == last { return }
-        // The block of input elements from (first + rowOffset, columnOffset) on, clipped to the plane.
-        var start = (first + rowOffset) * width + columnOffset, end = start + (last - first) * width
-        var to = out + first * width
-        if start < 0 { to += -start; start = 0 }
-        end = Swift.min(end, plane)
-        if start < end { to.update(from: source + start, count: end - start) }
+        let width = geo.width, block = shiftedBlock(geo, rowOffset: rowOffset, columnOffset: columnOffset)
+        out.update(repeating: 0, count: block.rows.lowerBound * width)
+        (out + block.rows.upperBound * width).update(repeating: 0, count: (geo.outH - block.rows.upperBound) * width)
+        if block.rows.isEmpty { return }
+        (out + block.output).update(from: source + block.input, count: block.count)
         // Columns whose input column falls outside the row (they read, or missed, a neighbour row).
-        zeroColumns(out, geo, rows: first..<last, columnOffset: columnOffset)
+        zeroColumns(out, geo, rows: block.rows, columnOffset: columnOffset)
+    }
+
+    /// Where the input of a shifted row of `cols` lies: output rows `rows` read the input, and
+    /// `count` elements from output offset `output` pair with input offset `input` (the block of
+    /// input elements from (first row + rowOffset, columnOffset) on, clipped to the plane).
+    @inline(__always)
+    private static func shiftedBlock(_ geo: Conv2dGeometry, rowOffset: Int, columnOffset: Int)
+        -> (rows: Range<Int>, output: Int, input: Int, count: Int) {
+        let width = geo.width, plane = geo.height * width
+        let first = Swift.min(geo.outH, Swift.max(0, -rowOffset))
+        let last = Swift.max(first, Swift.min(geo.outH, geo.height - rowOffset))
+        var input = (first + rowOffset) * width + columnOffset, output = first * width
+        let end = Swift.min(input + (last - first) * width, plane)
+        if input < 0 { output -= input; input = 0 }
+        return (first..<last, output, input, Swift.max(0, end - input))
     }
 
     /// Zeroes, in rows `rows` of a `[outH, width]` plane, the columns whose input column
@@ -289,18 +297,11 @@ package enum ConvolutionKernels {
         _ source: UnsafeMutablePointer<T>, _ target: UnsafeMutablePointer<T>, _ geo: Conv2dGeometry,
         rowOffset: Int, columnOffset: Int
     ) {
-        let width = geo.width, plane = geo.height * width
-        let first = Swift.min(geo.outH, Swift.max(0, -rowOffset))
-        let last = Swift.max(first, Swift.min(geo.outH, geo.height - rowOffset))
-        if first == last { return }
-        zeroColumns(source, geo, rows: first..<last, columnOffset: columnOffset)
-        var start = (first + rowOffset) * width + columnOffset, end = start + (last - first) * width
-        var from = source + first * width
-        if start < 0 { from += -start; start = 0 }
-        end = Swift.min(end, plane)
-        if start >= end { return }
-        let to = target + start
-        for t in 0..<(end - start) { to[t] += from[t] }
+        let block = shiftedBlock(geo, rowOffset: rowOffset, columnOffset: columnOffset)
+        if block.rows.isEmpty { return }
+        zeroColumns(source, geo, rows: block.rows, columnOffset: columnOffset)
+        let from = source + block.output, to = target + block.input
+        for t in 0..<block.count { to[t] += from[t] }
     }
 
     /// The adjoint of `im2col`: adds each entry of `cols` into the input pixel of image `image`
